@@ -1,0 +1,101 @@
+"""Fixtures shared by every app's tests.
+
+- The test database is loaded once with the Nantes demo content (the same files `make demo`
+  uses), so page tests exercise real content; each test still runs in its own transaction.
+- ``portal_url`` runs the real portal in another process (``parvis demo --no-serve`` then
+  ``parvis serve``) against its own database, for browser and HTTP tests.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+PARVIS = str(Path(sys.executable).with_name("parvis"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 — pytest-django
+    from parvis.content.demo import demo_content_load
+    from parvis.content.models import HomePage
+    from parvis.core.roles import roles_ensure
+
+    with django_db_blocker.unblock():
+        demo_content_load()
+        roles_ensure(root=HomePage.objects.get(depth=2))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fresh_postgres_url(url: str, suffix: str) -> str:
+    """A new, empty database beside the one in ``url`` (the e2e server must not share it)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'parvis'}_{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the portal did not answer on {url}")
+
+
+@pytest.fixture(scope="session")
+def portal_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment of a separate portal process, with its own var/ and database."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PARVIS_VAR_DIR"] = str(tmp_path_factory.mktemp("portal-var"))
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith(("postgres://", "postgresql://")):
+        env["DATABASE_URL"] = _fresh_postgres_url(database_url, "e2e")
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([PARVIS, "demo", "--no-serve"], env=env, check=True, timeout=900)
+    return env
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_env: dict[str, str]) -> Iterator[str]:
+    """Base URL of the demo portal served by gunicorn in another process."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**portal_env, "PARVIS_BASE_URL": url}
+    proc = subprocess.Popen(
+        [PARVIS, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(Path(portal_env["PARVIS_VAR_DIR"]) / "server.log").open("ab"),
+    )
+    try:
+        wait_until_up(url)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

@@ -1,0 +1,50 @@
+"""Content types of the portal: import them from ``parvis.content.models``."""
+
+from parvis.content.models.pages import (
+    FicheIndexPage,
+    FichePage,
+    FichePlace,
+    HomePage,
+    ParcoursIndexPage,
+    ParcoursPage,
+    ParcoursStep,
+    StandardPage,
+)
+from parvis.content.models.places import (
+    LieuIndexPage,
+    LieuKind,
+    LieuPage,
+    OpeningException,
+    OpeningRule,
+)
+from parvis.content.models.stories import (
+    ActualiteIndexPage,
+    ActualitePage,
+    RecitIndexPage,
+    RecitPage,
+)
+from parvis.content.models.taxonomy import Audience, Quartier, Service, Theme
+
+__all__ = [
+    "ActualiteIndexPage",
+    "ActualitePage",
+    "Audience",
+    "FicheIndexPage",
+    "FichePage",
+    "FichePlace",
+    "HomePage",
+    "LieuIndexPage",
+    "LieuKind",
+    "LieuPage",
+    "OpeningException",
+    "OpeningRule",
+    "ParcoursIndexPage",
+    "ParcoursPage",
+    "ParcoursStep",
+    "Quartier",
+    "RecitIndexPage",
+    "RecitPage",
+    "Service",
+    "StandardPage",
+    "Theme",
+]

@@ -1,0 +1,264 @@
+"""Home, legal pages, Fiches (question-first answers) and Parcours (journeys)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+REVIEW_AFTER_DAYS = 365
+PAGE_SIZE = 20
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> PaginatorPage:
+    """The requested page of ``items``; a missing or bad ``?page=`` gives the nearest valid one."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+class HomePage(Page):
+    """The portal's front door: a question box first, then what people ask and discover."""
+
+    intro = models.CharField(_("accroche"), max_length=250, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count_per_parent = 1
+    subpage_types = [
+        "content.FicheIndexPage",
+        "content.ParcoursIndexPage",
+        "content.LieuIndexPage",
+        "content.RecitIndexPage",
+        "content.ActualiteIndexPage",
+        "content.StandardPage",
+    ]
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from parvis.content.models.stories import ActualitePage, RecitPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["popular_fiches"] = (
+            FichePage.objects.live().public().filter(featured=True).order_by("title")[:8]
+        )
+        context["parcours"] = ParcoursPage.objects.live().public().order_by("title")[:6]
+        context["recits"] = RecitPage.objects.live().public().order_by("-first_published_at")[:3]
+        context["actualites"] = ActualitePage.objects.live().public().order_by("-date")[:3]
+        return context
+
+
+class StandardPage(Page):
+    """A plain page: accessibility statement, legal notice, personal data policy."""
+
+    body = RichTextField(_("contenu"))
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("page simple")
+
+
+class FicheIndexPage(Page):
+    """All Fiches, grouped by theme, paginated."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["content.FichePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("index des fiches")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from parvis.content.models.taxonomy import Theme
+
+        context = super().get_context(request, *args, **kwargs)
+        fiches = FichePage.objects.child_of(self).live().public().order_by("title")
+        theme = Theme.objects.filter(slug=request.GET.get("theme", "")).first()
+        if theme is not None:
+            fiches = fiches.filter(themes=theme)
+        context["themes"] = Theme.objects.filter(fichepage__live=True).distinct()
+        context["current_theme"] = theme
+        context["fiches"] = paginate(request, fiches)
+        return context
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("étape"), max_length=200)
+    detail = blocks.TextBlock(label=_("précisions"), required=False)
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Étape")
+
+
+class FichePage(Page):
+    """A question-first answer: the question is the title, the short answer comes first."""
+
+    short_answer = models.CharField(
+        _("réponse courte"),
+        max_length=300,
+        help_text=_("La réponse en une ou deux phrases, affichée en premier partout."),
+    )
+    body = RichTextField(_("en détail"), blank=True)
+    steps = StreamField([("step", StepBlock())], blank=True, verbose_name=_("étapes"))
+    documents = StreamField(
+        [("document", blocks.CharBlock(label=_("pièce"), max_length=250))],
+        blank=True,
+        verbose_name=_("pièces à fournir"),
+    )
+    cost = models.CharField(_("coût"), max_length=200, blank=True)
+    delay = models.CharField(_("délai"), max_length=200, blank=True)
+    alternative_questions = models.TextField(
+        _("autres formulations"),
+        blank=True,
+        help_text=_("Une par ligne : comment les habitants posent aussi cette question."),
+    )
+    service = models.ForeignKey(
+        "content.Service",
+        verbose_name=_("service qui répond"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fiches",
+    )
+    audiences = ParentalManyToManyField("content.Audience", blank=True, verbose_name=_("publics"))
+    themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
+    quartiers = ParentalManyToManyField("content.Quartier", blank=True, verbose_name=_("quartiers"))
+    last_reviewed = models.DateField(_("dernière relecture"), default=dt.date.today)
+    featured = models.BooleanField(_("question fréquente (page d'accueil)"), default=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("short_answer"),
+        FieldPanel("steps"),
+        FieldPanel("documents"),
+        MultiFieldPanel([FieldPanel("cost"), FieldPanel("delay")], heading=_("Coût et délai")),
+        InlinePanel("places", label=_("Où s'adresser")),
+        FieldPanel("body"),
+        FieldPanel("alternative_questions"),
+        MultiFieldPanel(
+            [
+                FieldPanel("service"),
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("quartiers", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("featured"),
+                FieldPanel("last_reviewed"),
+            ],
+            heading=_("Classement"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("short_answer"),
+        index.SearchField("alternative_questions"),
+        index.SearchField("body"),
+        index.SearchField("steps"),
+        index.FilterField("featured"),
+    ]
+    parent_page_types = ["content.FicheIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("fiche")
+        verbose_name_plural = _("fiches")
+
+    @property
+    def needs_review(self) -> bool:
+        """True when nobody has re-read this answer for more than a year."""
+        age = timezone.localdate() - self.last_reviewed
+        return age > dt.timedelta(days=REVIEW_AFTER_DAYS)
+
+    @property
+    def lieux(self) -> list[Any]:
+        return [link.lieu.specific for link in self.places.all() if link.lieu and link.lieu.live]
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.short_answer
+
+
+class FichePlace(Orderable):
+    """A place where the Fiche's procedure is done, in the editor's order."""
+
+    page = ParentalKey(FichePage, on_delete=models.CASCADE, related_name="places")
+    lieu = models.ForeignKey(
+        "content.LieuPage", on_delete=models.CASCADE, related_name="+", verbose_name=_("lieu")
+    )
+
+    panels = [PageChooserPanel("lieu", "content.LieuPage")]
+
+
+class ParcoursIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["content.ParcoursPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("index des parcours")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        items = ParcoursPage.objects.child_of(self).live().public().order_by("title")
+        context["parcours_list"] = paginate(request, items)
+        return context
+
+
+class ParcoursPage(Page):
+    """A journey ("Je m'installe à Nantes"): ordered steps, each pointing to a Fiche."""
+
+    intro = models.TextField(_("introduction"))
+    audiences = ParentalManyToManyField("content.Audience", blank=True, verbose_name=_("publics"))
+    themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("parcours_steps", label=_("Étapes"), min_num=1),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["content.ParcoursIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("parcours")
+        verbose_name_plural = _("parcours")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro[:300]
+
+
+class ParcoursStep(Orderable):
+    page = ParentalKey(ParcoursPage, on_delete=models.CASCADE, related_name="parcours_steps")
+    title = models.CharField(_("étape"), max_length=200)
+    context = models.TextField(_("contexte"), blank=True)
+    fiche = models.ForeignKey(
+        FichePage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("fiche"),
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("context"), PageChooserPanel("fiche")]

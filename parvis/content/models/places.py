@@ -1,0 +1,233 @@
+"""Lieux: the city's places with their address and opening hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from parvis.content import hours
+from parvis.content.models.pages import paginate
+
+
+class LieuKind(models.TextChoices):
+    MAIRIE = "mairie", _("Mairie")
+    MAIRIE_ANNEXE = "mairie_annexe", _("Mairie annexe")
+    PISCINE = "piscine", _("Piscine")
+    MEDIATHEQUE = "mediatheque", _("Médiathèque")
+    DECHETERIE = "decheterie", _("Déchèterie")
+    CCAS = "ccas", _("Action sociale (CCAS)")
+    EQUIPEMENT = "equipement", _("Équipement de quartier")
+    AUTRE = "autre", _("Autre lieu")
+
+
+class LieuIndexPage(Page):
+    """All places, filterable by kind and quartier, with their status right now."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["content.LieuPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("index des lieux")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from parvis.content.models.taxonomy import Quartier
+
+        context = super().get_context(request, *args, **kwargs)
+        lieux = LieuPage.objects.child_of(self).live().public().order_by("title")
+        kind = request.GET.get("type", "")
+        if kind in LieuKind.values:
+            lieux = lieux.filter(kind=kind)
+        quartier = Quartier.objects.filter(slug=request.GET.get("quartier", "")).first()
+        if quartier is not None:
+            lieux = lieux.filter(quartier=quartier)
+        context.update(
+            lieux=paginate(request, lieux.select_related("quartier")),
+            kinds=LieuKind.choices,
+            current_kind=kind if kind in LieuKind.values else "",
+            quartiers=Quartier.objects.all(),
+            current_quartier=quartier,
+        )
+        return context
+
+
+class LieuPage(Page):
+    """A place residents go to: address, contact, accessibility and opening hours."""
+
+    kind = models.CharField(_("type de lieu"), max_length=30, choices=LieuKind.choices)
+    description = models.TextField(_("présentation"), blank=True)
+    street = models.CharField(_("adresse"), max_length=200)
+    postcode = models.CharField(_("code postal"), max_length=10)
+    city = models.CharField(_("commune"), max_length=100, default="Nantes")
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    accessibility = models.TextField(_("accessibilité"), blank=True)
+    quartier = models.ForeignKey(
+        "content.Quartier",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lieux",
+        verbose_name=_("quartier"),
+    )
+    closed_on_public_holidays = models.BooleanField(_("fermé les jours fériés"), default=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("street"),
+                FieldPanel("postcode"),
+                FieldPanel("city"),
+                FieldPanel("quartier"),
+                FieldPanel("latitude"),
+                FieldPanel("longitude"),
+            ],
+            heading=_("Adresse"),
+        ),
+        MultiFieldPanel([FieldPanel("phone"), FieldPanel("email")], heading=_("Contact")),
+        FieldPanel("accessibility"),
+        MultiFieldPanel(
+            [
+                FieldPanel("closed_on_public_holidays"),
+                InlinePanel("opening_rules", label=_("Horaires de la semaine")),
+                InlinePanel("opening_exceptions", label=_("Fermetures et horaires exceptionnels")),
+            ],
+            heading=_("Horaires"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("street"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["content.LieuIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lieu")
+        verbose_name_plural = _("lieux")
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+    def weekly_rules(self) -> list[hours.WeeklyRule]:
+        return [
+            hours.WeeklyRule(rule.weekday, rule.opens, rule.closes)
+            for rule in self.opening_rules.all()
+        ]
+
+    def dated_exceptions(self) -> list[hours.DatedException]:
+        return [
+            hours.DatedException(e.date, e.closed, e.opens, e.closes, e.label)
+            for e in self.opening_exceptions.all()
+        ]
+
+    def opening_status(self, at: dt.datetime | None = None) -> hours.OpeningStatus:
+        """Open or closed at ``at`` (default: now, in Europe/Paris), and until when."""
+        return hours.status_at(
+            at or timezone.now(),
+            self.weekly_rules(),
+            self.dated_exceptions(),
+            closed_on_public_holidays=self.closed_on_public_holidays,
+        )
+
+    def week(self) -> list[tuple[str, list[tuple[dt.time, dt.time]]]]:
+        names = dict(OpeningRule.Weekday.choices)
+        return [(names[day], spans) for day, spans in hours.week_table(self.weekly_rules())]
+
+    def upcoming_exceptions(self) -> list[OpeningException]:
+        today = timezone.localdate()
+        return [e for e in self.opening_exceptions.all() if e.date >= today][:5]
+
+    def get_meta_description(self) -> str:
+        return self.search_description or f"{self.title} — {self.address}"
+
+
+class OpeningRule(Orderable):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("lundi")
+        TUESDAY = 1, _("mardi")
+        WEDNESDAY = 2, _("mercredi")
+        THURSDAY = 3, _("jeudi")
+        FRIDAY = 4, _("vendredi")
+        SATURDAY = 5, _("samedi")
+        SUNDAY = 6, _("dimanche")
+
+    page = ParentalKey(LieuPage, on_delete=models.CASCADE, related_name="opening_rules")
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    opens = models.TimeField(_("ouverture"))
+    closes = models.TimeField(_("fermeture"))
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="opening_rule_closes_after_opens",
+            )
+        ]
+
+    def clean(self) -> None:
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": _("La fermeture doit suivre l'ouverture.")})
+
+
+class OpeningException(Orderable):
+    page = ParentalKey(LieuPage, on_delete=models.CASCADE, related_name="opening_exceptions")
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("fermé toute la journée"), default=True)
+    opens = models.TimeField(_("ouverture"), null=True, blank=True)
+    closes = models.TimeField(_("fermeture"), null=True, blank=True)
+    label = models.CharField(_("motif"), max_length=120, blank=True)
+
+    panels = [
+        FieldPanel("date"),
+        FieldPanel("closed"),
+        FieldPanel("opens"),
+        FieldPanel("closes"),
+        FieldPanel("label"),
+    ]
+
+    class Meta(Orderable.Meta):
+        ordering = ["date"]
+
+    def clean(self) -> None:
+        if not self.closed and not (self.opens and self.closes and self.closes > self.opens):
+            raise ValidationError(
+                _("Indiquez des horaires d'ouverture et de fermeture, ou cochez « fermé ».")
+            )

@@ -1,0 +1,134 @@
+"""Récits (stories of the territory) and Actualités (news)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from parvis.content.models.pages import paginate
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("citation"))
+    author = blocks.CharBlock(label=_("auteur"), required=False)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Citation")
+
+
+class RecitIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["content.RecitPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("index des récits")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from parvis.content.models.taxonomy import Audience
+
+        context = super().get_context(request, *args, **kwargs)
+        recits = RecitPage.objects.child_of(self).live().public().order_by("-first_published_at")
+        audience = Audience.objects.filter(slug=request.GET.get("public", "")).first()
+        if audience is not None:
+            recits = recits.filter(audiences=audience)
+        context.update(
+            recits=paginate(request, recits, per_page=12),
+            audiences=Audience.objects.all(),
+            current_audience=audience,
+        )
+        return context
+
+
+class RecitPage(Page):
+    """A story of the territory: a neighbourhood, a place, a project."""
+
+    intro = models.TextField(_("chapeau"))
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(label=_("intertitre"), form_classname="title")),
+            ("paragraph", blocks.RichTextBlock(label=_("paragraphe"))),
+            ("quote", QuoteBlock()),
+        ],
+        verbose_name=_("récit"),
+    )
+    audiences = ParentalManyToManyField("content.Audience", blank=True, verbose_name=_("publics"))
+    themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
+    quartiers = ParentalManyToManyField("content.Quartier", blank=True, verbose_name=_("quartiers"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("quartiers", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["content.RecitIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("récit")
+        verbose_name_plural = _("récits")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro[:300]
+
+
+class ActualiteIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["content.ActualitePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("index des actualités")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        items = ActualitePage.objects.child_of(self).live().public().order_by("-date")
+        context["actualites"] = paginate(request, items, per_page=12)
+        return context
+
+
+class ActualitePage(Page):
+    date = models.DateField(_("date"), default=timezone.localdate)
+    intro = models.TextField(_("chapeau"))
+    body = RichTextField(_("contenu"))
+    themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
+    quartiers = ParentalManyToManyField("content.Quartier", blank=True, verbose_name=_("quartiers"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("quartiers", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["content.ActualiteIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("actualité")
+        verbose_name_plural = _("actualités")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro[:300]

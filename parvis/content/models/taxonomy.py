@@ -1,0 +1,61 @@
+"""Taxonomies shared by all content: quartiers, audiences, themes and the city's services."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+
+class _Term(index.Indexed, models.Model):
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Quartier(_Term):
+    """One of the city's neighbourhoods (Nantes has 11)."""
+
+    class Meta(_Term.Meta):
+        verbose_name = _("quartier")
+        verbose_name_plural = _("quartiers")
+
+
+class Audience(_Term):
+    """Who a piece of content is for: habitant, nouvel arrivant, visiteur, entreprise."""
+
+    class Meta(_Term.Meta):
+        verbose_name = _("public")
+        verbose_name_plural = _("publics")
+
+
+class Theme(_Term):
+    """A subject residents think in: état civil, déchets, sport, culture…"""
+
+    class Meta(_Term.Meta):
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+
+
+class Service(_Term):
+    """A city service that owns content and answers residents (état civil, propreté…)."""
+
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+
+    panels = [*_Term.panels, FieldPanel("email"), FieldPanel("phone")]
+
+    class Meta(_Term.Meta):
+        verbose_name = _("service")
+        verbose_name_plural = _("services")

@@ -1,0 +1,117 @@
+"""Public pages render the demo content for residents, in French, without JavaScript."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from parvis.content.demo import demo_content_load
+from parvis.content.models import (
+    ActualitePage,
+    FichePage,
+    LieuPage,
+    ParcoursPage,
+    RecitPage,
+    StandardPage,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_meets_the_promised_volume():
+    """The Nantes demo ships the 11 quartiers and enough real content to browse."""
+    from parvis.content.models import Quartier
+
+    assert Quartier.objects.count() == 11
+    assert FichePage.objects.live().count() >= 30
+    assert LieuPage.objects.live().count() >= 25
+    assert ParcoursPage.objects.live().count() >= 4
+    assert RecitPage.objects.live().count() >= 6
+
+
+def test_loading_the_demo_twice_creates_nothing_new():
+    """Re-running the loader reuses every page: same counts, no new revision."""
+    from wagtail.models import Page, Revision
+
+    pages, revisions = Page.objects.count(), Revision.objects.count()
+    report = demo_content_load()
+    assert (
+        report.created == {}
+        or set(report.created) <= {"quartier", "audience", "theme", "service"}
+        and not any(report.created.get(k) for k in ("quartier", "audience", "theme", "service"))
+    )
+    assert Page.objects.count() == pages
+    assert Revision.objects.count() == revisions
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/demarches/", "/parcours/", "/lieux/", "/decouvrir/", "/actualites/"],
+)
+def test_section_pages_answer_in_french(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b'<html lang="fr"' in response.content
+    assert b'href="#contenu"' in response.content
+
+
+@pytest.mark.parametrize(
+    "model", [FichePage, LieuPage, ParcoursPage, RecitPage, ActualitePage, StandardPage]
+)
+def test_every_page_type_renders(client, model):
+    page = model.objects.live().first()
+    response = client.get(page.url)
+    assert response.status_code == 200
+    assert page.title.encode() in response.content.replace(b"&#x27;", b"'").replace(b"&#39;", b"'")
+
+
+def test_fiche_shows_the_short_answer_before_the_details(client):
+    """The answer comes first: the short answer precedes steps and details in the page."""
+    fiche = FichePage.objects.live().exclude(steps=[]).first()
+    html = client.get(fiche.url).content.decode()
+    short = html.find(fiche.short_answer[:40].replace("'", "&#x27;"))
+    assert short != -1
+    assert short < html.find(fiche.steps[0].value["title"][:20].replace("'", "&#x27;"))
+
+
+def test_stale_fiche_says_it_is_being_reviewed(client):
+    fiche = FichePage.objects.live().first()
+    fiche.last_reviewed = timezone.localdate() - dt.timedelta(days=400)
+    fiche.save_revision().publish()
+    assert fiche.needs_review
+    assert "en cours de relecture" in client.get(fiche.url).content.decode()
+
+
+def test_lieu_page_shows_its_status_and_weekly_hours(client):
+    lieu = LieuPage.objects.live().filter(opening_rules__isnull=False).first()
+    html = client.get(lieu.url).content.decode()
+    assert re.search(r"(Ouvert|Fermé)", html)
+    assert "<table" in html and "lundi" in html.lower()
+
+
+def test_lieu_index_filters_by_kind_and_ignores_unknown_values(client):
+    only_pools = client.get("/lieux/?type=piscine").content.decode()
+    assert "Piscine" in only_pools
+    assert "Médiathèque Jacques" not in only_pools
+    assert client.get("/lieux/?type=%3Cscript%3E&quartier=nope&page=abc").status_code == 200
+
+
+def test_unknown_page_gets_the_french_not_found_page(client):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert "introuvable" in response.content.decode().lower()
+
+
+def test_english_interface_is_served_under_en(client):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert b'<html lang="en"' in response.content
+
+
+def test_sitemap_lists_published_pages_only(client):
+    draft = FichePage.objects.live().first()
+    draft.unpublish()
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/demarches/" in body
+    assert draft.slug not in body

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from parvis.content.demo import demo_content_load
+from parvis.core.roles import AGENTS, EDITORS, MODERATORS, roles_ensure
+
+DEMO_PASSWORD = "parvis-demo-2026"
+DEMO_USERS = [
+    # username, first name, last name, group (None = administrator)
+    ("admin", "Alex", "Administrateur", None),
+    ("editrice", "Claire", "Martin", EDITORS),
+    ("moderateur", "Yann", "Le Gall", MODERATORS),
+    ("agent", "Samia", "Benali", AGENTS),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Prépare la base configurée (migrations, contenu de démonstration, comptes) "
+        "puis sert le portail, sauf avec --no-serve."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--no-serve", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        report = demo_content_load()
+        self.stdout.write(f"Contenu de démonstration : {report.summary()}")
+        home = demo_home()
+        roles_ensure(root=home)
+        self._users()
+        if not options["no_serve"]:
+            call_command("serve", bind=f"{options['host']}:{options['port']}", workers=2)
+
+    def _users(self) -> None:
+        if settings.HTTPS:
+            self.stdout.write("Production (HTTPS) : aucun compte de démonstration n'est créé.")
+            return
+        user_model = get_user_model()
+        self.stdout.write("\nComptes de démonstration (back-office : /admin/) :")
+        for username, first, last, group in DEMO_USERS:
+            user, created = user_model.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.parvis.invalid",
+                    "is_staff": group is None,
+                    "is_superuser": group is None,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            role = group or "Administrateur"
+            self.stdout.write(f"  {role:<14} {username:<12} mot de passe : {DEMO_PASSWORD}")
+        self.stdout.write("")
+
+
+def demo_home() -> Any:
+    from parvis.content.models import HomePage
+
+    return HomePage.objects.get(depth=2)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Sert le portail avec gunicorn (production : derrière un proxy HTTPS)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("PARVIS_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("PARVIS_WORKERS", "2"))
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "parvis.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "10",
+            # Our own middleware writes the access log without client addresses.
+            "--error-logfile",
+            "-",
+        ]
+        self.stdout.write(f"Parvis sert sur http://{options['bind']}/ (Ctrl+C pour arrêter)")
+        self.stdout.flush()
+        os.execv(sys.executable, argv)

@@ -1,0 +1,112 @@
+"""Operations: health endpoints, durability settings, security headers, logs, deploy checks."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.utils import OperationalError
+
+PARVIS = str(Path(sys.executable).with_name("parvis"))
+PRODUCTION_ENV = {
+    "PARVIS_BASE_URL": "https://www.nantes.example",
+    "PARVIS_SECRET_KEY": "x" * 64 + "production-only-secret-for-the-check",
+    "PARVIS_ALLOWED_HOSTS": "www.nantes.example",
+}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_database_is_down(client, monkeypatch):
+    """A load balancer drains an instance that cannot reach its database."""
+    assert client.get("/readyz").status_code == 200
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("database is down")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    assert client.get("/readyz").status_code == 503
+    assert client.get("/healthz").json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_database_durability_settings_on_a_new_connection():
+    """SQLite: WAL + synchronous=FULL on every connection; PostgreSQL: fsync and sync commit."""
+    connection.close()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 2
+        else:
+            for name in ("fsync", "synchronous_commit", "full_page_writes"):
+                cursor.execute(f"SHOW {name}")
+                assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db
+def test_public_pages_send_a_strict_self_only_policy(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "geolocation=(self)" in response["Permissions-Policy"]
+    assert "charset=utf-8" in response["Content-Type"]
+
+
+@pytest.mark.django_db
+def test_anonymous_content_pages_set_no_cookie(client):
+    response = client.get("/demarches/")
+    assert response.cookies == {} or not list(response.cookies.keys())
+
+
+@pytest.mark.django_db
+def test_access_log_is_json_with_request_id_and_no_query_string(client, caplog):
+    """Query strings may hold personal data: the access log keeps the path only."""
+    with caplog.at_level(logging.INFO, logger="parvis.access"):
+        response = client.get("/recherche/?q=jean.dupont@example.test")
+    record = next(r for r in caplog.records if r.name == "parvis.access")
+    assert record.path == "/recherche/"
+    assert record.request_id == response["X-Request-ID"]
+    assert "example.test" not in json.dumps(record.__dict__, default=str)
+
+
+def test_production_settings_pass_the_deploy_check():
+    """`check --deploy` with production environment variables raises no warning."""
+    env = {**os.environ, **PRODUCTION_ENV}
+    result = subprocess.run(
+        [PARVIS, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, **PRODUCTION_ENV}
+    env.pop("PARVIS_SECRET_KEY")
+    result = subprocess.run([PARVIS, "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "PARVIS_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_robots_txt_points_to_the_sitemap(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
