@@ -181,6 +181,9 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("PARVIS_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a one-way commitment the city makes itself (PARVIS_HSTS_PRELOAD=true).
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # The __Host- prefix pins cookies to this exact origin over HTTPS (no Domain, Path=/).
@@ -245,6 +248,8 @@ STORAGES = {
         )
     },
 }
+if not HTTPS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 # Tests and the demo run without collectstatic having been called by hand.
 WHITENOISE_USE_FINDERS = env_bool("PARVIS_STATIC_FINDERS", not HTTPS)
 WHITENOISE_MANIFEST_STRICT = False

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.utils import OperationalError
 
 PARVIS = str(Path(sys.executable).with_name("parvis"))
@@ -42,9 +42,9 @@ def test_readyz_is_503_when_the_database_is_down(client, monkeypatch):
 @pytest.mark.django_db
 def test_database_durability_settings_on_a_new_connection():
     """SQLite: WAL + synchronous=FULL on every connection; PostgreSQL: fsync and sync commit."""
-    connection.close()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    fresh = connections.create_connection("default")
+    with fresh.cursor() as cursor:
+        if fresh.vendor == "sqlite":
             cursor.execute("PRAGMA journal_mode")
             assert cursor.fetchone()[0] == "wal"
             cursor.execute("PRAGMA synchronous")
@@ -53,6 +53,7 @@ def test_database_durability_settings_on_a_new_connection():
             for name in ("fsync", "synchronous_commit", "full_page_writes"):
                 cursor.execute(f"SHOW {name}")
                 assert cursor.fetchone()[0] == "on"
+    fresh.close()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,125 @@
+"""Template tags for the public portal: navigation, breadcrumbs, opening status, pagination.
+
+Every tag degrades quietly: a missing site, section or legal page renders nothing rather than
+raising, because a navigation helper must never turn a page into an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+# Legal pages live under the site root with these slugs; template keys cannot hold hyphens.
+LEGAL_SLUGS = {
+    "accessibilite": "accessibilite",
+    "mentions_legales": "mentions-legales",
+    "donnees_personnelles": "donnees-personnelles",
+}
+
+
+def _site_root(request: HttpRequest | None) -> Page | None:
+    if request is None:
+        return None
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return site.root_page.localized
+
+
+@register.inclusion_tag("components/_main_nav.html", takes_context=True)
+def portal_nav(context: template.Context) -> dict[str, Any]:
+    """The site root's live, public, in-menu children, the current section marked."""
+    root = _site_root(context.get("request"))
+    current = context.get("page")
+    items = []
+    if root is not None:
+        for child in root.get_children().live().public().in_menu():
+            is_current = isinstance(current, Page) and current.path.startswith(child.path)
+            items.append({"page": child, "is_current": is_current})
+    return {"items": items, "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def legal_pages(context: template.Context) -> dict[str, Page]:
+    """The accessibility, legal notice and personal data pages found by slug under the root."""
+    root = _site_root(context.get("request"))
+    if root is None:
+        return {}
+    found = {
+        p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())
+    }
+    return {key: found[slug] for key, slug in LEGAL_SLUGS.items() if slug in found}
+
+
+@register.simple_tag(takes_context=True)
+def section_page(context: template.Context, model_name: str) -> Page | None:
+    """The first live page of type ``model_name`` (e.g. "ficheindexpage") under the site root."""
+    root = _site_root(context.get("request"))
+    if root is None:
+        return None
+    return (
+        root.get_children()
+        .live()
+        .filter(content_type__model=model_name.lower())
+        .first()
+    )
+
+
+@register.simple_tag
+def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Page]:
+    """Pages from the site root down to ``page`` included; just the root when there is no page."""
+    root = _site_root(request)
+    if root is None:
+        return []
+    if not isinstance(page, Page):
+        return [root]
+    ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=root.depth)
+    return list(ancestors.filter(path__startswith=root.path)) or [page]
+
+
+@register.simple_tag
+def opening_status(lieu: Any) -> Any:
+    """``lieu.opening_status()`` now: ``.is_open`` and a French ``.label``."""
+    return lieu.opening_status()
+
+
+@register.simple_tag
+def url_with_page(request: HttpRequest, number: int) -> str:
+    """The current query string with ``page`` set to ``number``, other parameters kept."""
+    query = request.GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
+
+
+@register.filter
+def hour(value: dt.time | None) -> str:
+    """French typography for a time of day: "9 h", "19 h 30"."""
+    if value is None:
+        return ""
+    if value.minute:
+        return _("%(hour)s h %(minute)02d") % {"hour": value.hour, "minute": value.minute}
+    return _("%(hour)s h") % {"hour": value.hour}
+
+
+@register.filter
+def tel_uri(phone: str) -> str:
+    """A phone number as written by an editor ("02 40 41 90 00") → "tel:+33240419000"."""
+    digits = re.sub(r"[^\d+]", "", phone or "")
+    if digits.startswith("0") and len(digits) == 10:
+        digits = "+33" + digits[1:]
+    return f"tel:{digits}"
+
+
+@register.filter
+def model_name(obj: Any) -> str:
+    """The lower-case model name of ``obj`` ("fichepage"), to pick a result's card."""
+    meta = getattr(obj, "_meta", None)
+    return meta.model_name if meta else ""

@@ -1,0 +1,39 @@
+"""Shared tables: the outbox of messages to residents and agents."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to be sent, written in the same transaction as the change it reports.
+
+    If the process dies after the commit, the message is still here and the next
+    ``parvis send_outbox`` run delivers it: nothing acknowledged is ever lost.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("à envoyer")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec définitif")
+
+    recipient = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=250)
+    body_text = models.TextField(_("texte"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # Which feature queued it ("reports", "conversation"…), for the data register and debugging.
+    topic = models.CharField(_("origine"), max_length=50)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=250, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message sortant")
+        verbose_name_plural = _("messages sortants")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.subject}"
