@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail.admin",
     "wagtail",
+    "ninja",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
@@ -290,10 +291,10 @@ LOGGING = {
     "filters": {"request_id": {"()": "parvis.core.logging.RequestIdFilter"}},
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "parvis.core.logging.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "datefmt": "%Y-%m-%dT%H:%M:%SZ",
         }
     },
     "handlers": {

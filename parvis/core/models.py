@@ -37,3 +37,35 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}: {self.subject}"
+
+
+class AgentProfile(models.Model):
+    """How a city agent appears to residents, and which services' work they may act on.
+
+    Residents see the first name and role on every public update and reply ("Samia,
+    agente d'accueil, service État civil"); the services bound what the agent may touch.
+    """
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="agent_profile")
+    display_name = models.CharField(
+        _("prénom affiché"), max_length=60, help_text=_("Le prénom que voient les habitants.")
+    )
+    role = models.CharField(_("fonction"), max_length=120, blank=True)
+    services = models.ManyToManyField(
+        "content.Service", blank=True, related_name="agents", verbose_name=_("services")
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo (facultative)"),
+    )
+
+    class Meta:
+        verbose_name = _("profil d'agent")
+        verbose_name_plural = _("profils d'agents")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.role})" if self.role else self.display_name

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from parvis.content.demo import demo_content_load
+from parvis.content.models import Service
+from parvis.core.models import AgentProfile
 from parvis.core.roles import AGENTS, EDITORS, MODERATORS, roles_ensure
 
 DEMO_PASSWORD = "parvis-demo-2026"
@@ -18,7 +20,13 @@ DEMO_USERS = [
     ("editrice", "Claire", "Martin", EDITORS),
     ("moderateur", "Yann", "Le Gall", MODERATORS),
     ("agent", "Samia", "Benali", AGENTS),
+    ("agent-proprete", "Hugo", "Moreau", AGENTS),
 ]
+# What residents see of the demo agents, and the services each one acts for.
+DEMO_AGENTS = {
+    "agent": ("Samia", "agente d'accueil", ["etat-civil", "accueil-mairies", "elections"]),
+    "agent-proprete": ("Hugo", "agent de la propreté urbaine", ["proprete-dechets"]),
+}
 
 
 class Command(BaseCommand):
@@ -64,6 +72,12 @@ class Command(BaseCommand):
                 user.save()
             if group:
                 user.groups.add(Group.objects.get(name=group))
+            if username in DEMO_AGENTS:
+                display_name, role, services = DEMO_AGENTS[username]
+                profile, _ = AgentProfile.objects.get_or_create(
+                    user=user, defaults={"display_name": display_name, "role": role}
+                )
+                profile.services.add(*Service.objects.filter(slug__in=services))
             role = group or "Administrateur"
             self.stdout.write(f"  {role:<14} {username:<12} mot de passe : {DEMO_PASSWORD}")
         self.stdout.write("")
