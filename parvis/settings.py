@@ -242,10 +242,12 @@ MEDIA_ROOT = Path(os.environ.get("PARVIS_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed, compressed names need `parvis collectstatic` (a production release step);
+        # the demo and the tests serve the files straight from the apps.
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("PARVIS_STATIC_MANIFEST", HTTPS)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
