@@ -236,6 +236,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # --- Static and media -------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("PARVIS_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("PARVIS_MEDIA_ROOT", VAR_DIR / "media"))

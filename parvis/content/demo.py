@@ -11,9 +11,12 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -104,6 +107,11 @@ def paragraphs_to_html(text: str) -> str:
     return "".join(f"<p>{escape(block)}</p>" for block in blocks if block)
 
 
+def _coordinate(value: float | None) -> Decimal | None:
+    """TOML floats → the 6-decimal Decimal the model stores (about 10 cm)."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
+
+
 def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
@@ -142,20 +150,15 @@ def ensure_site() -> HomePage:
         )
         root.add_child(instance=home)
         home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first()
-    old_root = site.root_page if site else None
-    if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="Ville de Nantes",
-        )
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.site_name = "Ville de Nantes"
-        site.save()
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    old_root = site.root_page if site.pk else None
+    # Canonical URLs, the sitemap and signed statements use the site's public address.
+    public = urlsplit(settings.BASE_URL)
+    site.hostname = public.hostname or "localhost"
+    site.port = public.port or (443 if public.scheme == "https" else 80)
+    site.root_page = home
+    site.site_name = settings.WAGTAIL_SITE_NAME
+    site.save()
     if old_root is not None and old_root.pk != home.pk and not old_root.get_children().exists():
         old_root.delete()  # Wagtail's "Welcome" placeholder page
     for model, slug, title, intro in SECTIONS:
@@ -202,8 +205,8 @@ def load_lieux(home: HomePage, data: dict[str, Any], report: LoadReport, update:
                 "street": item["street"],
                 "postcode": item["postcode"],
                 "city": item.get("city", "Nantes"),
-                "latitude": item.get("latitude"),
-                "longitude": item.get("longitude"),
+                "latitude": _coordinate(item.get("latitude")),
+                "longitude": _coordinate(item.get("longitude")),
                 "phone": item.get("phone", ""),
                 "email": item.get("email", ""),
                 "accessibility": item.get("accessibility", ""),

@@ -118,11 +118,11 @@ def status_at(
     return OpeningStatus(False, None, reason, at=at)
 
 
-def _hour(moment: dt.datetime) -> str:
-    # French typography: "9 h", "19 h 30".
+def format_hour(moment: dt.datetime | dt.time) -> str:
+    """A time of day in the reader's typography: "9 h", "19 h 30" in French."""
     if moment.minute:
-        return f"{moment.hour} h {moment.minute:02d}"
-    return f"{moment.hour} h"
+        return _("%(hour)s h %(minute)02d") % {"hour": moment.hour, "minute": moment.minute}
+    return _("%(hour)s h") % {"hour": moment.hour}
 
 
 def status_label(status: OpeningStatus, *, now: dt.datetime | None = None) -> str:
@@ -131,21 +131,21 @@ def status_label(status: OpeningStatus, *, now: dt.datetime | None = None) -> st
         return _("Ouvert") if status.is_open else _("Fermé")
     change = status.next_change.astimezone(PARIS)
     if status.is_open:
-        return _("Ouvert · ferme à %(hour)s") % {"hour": _hour(change)}
+        return _("Ouvert · ferme à %(hour)s") % {"hour": format_hour(change)}
     today = (now or dt.datetime.now(PARIS)).astimezone(PARIS).date()
     if change.date() == today:
-        when = _("ouvre à %(hour)s") % {"hour": _hour(change)}
+        when = _("ouvre à %(hour)s") % {"hour": format_hour(change)}
     elif change.date() == today + dt.timedelta(days=1):
-        when = _("ouvre demain à %(hour)s") % {"hour": _hour(change)}
+        when = _("ouvre demain à %(hour)s") % {"hour": format_hour(change)}
     elif change.date() < today + dt.timedelta(days=7):
         when = _("ouvre %(day)s à %(hour)s") % {
             "day": date_format(change, "l").lower(),
-            "hour": _hour(change),
+            "hour": format_hour(change),
         }
     else:
         when = _("ouvre le %(date)s à %(hour)s") % {
             "date": date_format(change, "j F"),
-            "hour": _hour(change),
+            "hour": format_hour(change),
         }
     return _("Fermé · %(when)s") % {"when": when}
 

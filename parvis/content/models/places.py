@@ -141,6 +141,11 @@ class LieuPage(Page):
         verbose_name_plural = _("lieux")
 
     @property
+    def has_hours(self) -> bool:
+        """False when nobody entered hours: "not known" must not read as "closed"."""
+        return self.opening_rules.exists()
+
+    @property
     def address(self) -> str:
         return f"{self.street}, {self.postcode} {self.city}"
 

@@ -11,9 +11,13 @@ import re
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page, Site
+
+from parvis.content.hours import format_hour
 
 register = template.Library()
 
@@ -53,9 +57,7 @@ def legal_pages(context: template.Context) -> dict[str, Page]:
     root = _site_root(context.get("request"))
     if root is None:
         return {}
-    found = {
-        p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())
-    }
+    found = {p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())}
     return {key: found[slug] for key, slug in LEGAL_SLUGS.items() if slug in found}
 
 
@@ -65,12 +67,7 @@ def section_page(context: template.Context, model_name: str) -> Page | None:
     root = _site_root(context.get("request"))
     if root is None:
         return None
-    return (
-        root.get_children()
-        .live()
-        .filter(content_type__model=model_name.lower())
-        .first()
-    )
+    return root.get_children().live().filter(content_type__model=model_name.lower()).first()
 
 
 @register.simple_tag
@@ -102,11 +99,7 @@ def url_with_page(request: HttpRequest, number: int) -> str:
 @register.filter
 def hour(value: dt.time | None) -> str:
     """French typography for a time of day: "9 h", "19 h 30"."""
-    if value is None:
-        return ""
-    if value.minute:
-        return _("%(hour)s h %(minute)02d") % {"hour": value.hour, "minute": value.minute}
-    return _("%(hour)s h") % {"hour": value.hour}
+    return "" if value is None else format_hour(value)
 
 
 @register.filter
@@ -123,3 +116,27 @@ def model_name(obj: Any) -> str:
     """The lower-case model name of ``obj`` ("fichepage"), to pick a result's card."""
     meta = getattr(obj, "_meta", None)
     return meta.model_name if meta else ""
+
+
+@register.filter
+def verbose_name(obj: Any) -> str:
+    """The translated verbose name of ``obj``'s model ("lieu", "récit") for result labels."""
+    meta = getattr(obj, "_meta", None)
+    return str(meta.verbose_name) if meta else ""
+
+
+@register.simple_tag
+def language_links(request: HttpRequest) -> list[dict[str, Any]]:
+    """This page in each interface language: [{code, name, url, current}, …]."""
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+            }
+        )
+    return links
