@@ -27,7 +27,7 @@ from parvis.core.models import RateLimitCounter
 
 def _shared_cache() -> bool:
     backend = settings.CACHES["default"]["BACKEND"]
-    return "redis" in backend.lower() or "memcache" in backend.lower()
+    return backend.startswith(("django.core.cache.backends.redis", "django_redis"))
 
 
 def _trusted(ip: str) -> bool:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.content.models import Quartier
-from parvis.core.idempotency import IdempotencyInFlight, IdempotencyKeyReused
+from parvis.core.errors import ParvisError
+from parvis.core.idempotency import IdempotencyKeyReused
 from parvis.core.ratelimit import client_hash, ratelimit_request, too_many_requests
-from parvis.reports.errors import PhotoTooLarge, ReportInvalid, ReportNotFound
+from parvis.reports.errors import ReportInvalid, ReportNotFound
 from parvis.reports.forms import DetailsForm, PlaceForm
 from parvis.reports.models import Category, Photo, Report
 from parvis.reports.photos import photo_prepare
@@ -94,7 +95,7 @@ def _report_submit(request: HttpRequest) -> HttpResponse:
             idempotency_scope="web",
             channel=Report.Channel.WEB,
         )
-    except (ReportInvalid, IdempotencyKeyReused, IdempotencyInFlight, PhotoTooLarge) as error:
+    except ParvisError as error:
         form.add_error(None, error.message)
         if isinstance(error, IdempotencyKeyReused):
             form.data = form.data.copy()
