@@ -57,7 +57,9 @@ def _report_check(*, category: Category, description: str, email: str | None) ->
         try:
             validate_email(email)
         except ValidationError:
-            raise ReportInvalid(_("L'adresse électronique n'est pas valide."), "email") from None
+            raise ReportInvalid(
+                _("L'adresse électronique n'est pas valide."), code="email"
+            ) from None
 
 
 def _notify(report: Report, template: str, **context: object) -> None:
@@ -326,7 +328,7 @@ def report_redact(
     description = report.description
     if text:
         if text not in description:
-            raise ReportInvalid(_("Ce texte ne figure pas dans la description."), "redact")
+            raise ReportInvalid(_("Ce texte ne figure pas dans la description."), code="redact")
         description = description.replace(text, MASK)
     elif start is not None and end is not None and 0 <= start < end <= len(description):
         description = description[:start] + MASK + description[end:]
