@@ -128,3 +128,20 @@ def test_status_filter_and_empty_arguments(base, key):
     both = requests.get(f"{base}/requests.json?status=open,closed", timeout=10).json()
     empty = requests.get(f"{base}/requests.json?status=&service_code=", timeout=10).json()
     assert both and len(both) == len(empty)
+
+
+def test_concurrent_retries_with_one_key_create_one_request(base, key):
+    """20 POSTs with one key (10 at a time): one request; answers are 200 with one id or 409."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    text = f"Concurrent {uuid.uuid4()}"
+    with ThreadPoolExecutor(10) as pool:
+        responses = list(
+            pool.map(lambda _i: _post(base, key, headers=headers, description=text), range(20))
+        )
+    assert {r.status_code for r in responses} <= {200, 409}
+    ids = {r.json()[0]["service_request_id"] for r in responses if r.status_code == 200}
+    assert len(ids) == 1
+    listed = requests.get(f"{base}/requests.json", params={"page_size": 1000}, timeout=10).json()
+    assert sum(1 for item in listed if item["description"] == text) == 1
