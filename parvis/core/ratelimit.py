@@ -98,16 +98,23 @@ def ratelimit_hit(*, bucket: str, limit: int, window: int) -> int | None:
     return None
 
 
-def ratelimit_request(request: HttpRequest, *, scope: str, extra: str = "") -> int | None:
-    """Apply the configured limits of ``scope`` (``PARVIS_RATELIMITS``) to this client."""
+def ratelimit_request(
+    request: HttpRequest, *, scope: str, extra: str = "", per_ip: bool = True
+) -> int | None:
+    """Apply the configured limits of ``scope`` (``PARVIS_RATELIMITS``) to this client.
+
+    Counts per client address (unless ``per_ip`` is False) and per ``extra`` (an API key id);
+    every counter of the call is written in one transaction.
+    """
     rules = getattr(settings, "PARVIS_RATELIMITS", {}).get(scope, [])
-    ip = client_ip(request)
+    who = ([f"ip:{client_ip(request)}"] if per_ip else []) + ([f"key:{extra}"] if extra else [])
     worst: int | None = None
-    for limit, window in rules:
-        for who in [f"ip:{ip}", *([f"key:{extra}"] if extra else [])]:
-            wait = ratelimit_hit(bucket=f"{scope}:{who}:{window}", limit=limit, window=window)
-            if wait:
-                worst = max(worst or 0, wait)
+    with transaction.atomic():
+        for limit, window in rules:
+            for name in who:
+                wait = ratelimit_hit(bucket=f"{scope}:{name}:{window}", limit=limit, window=window)
+                if wait:
+                    worst = max(worst or 0, wait)
     return worst
 
 

@@ -125,7 +125,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     key = api_key_check(raw=opt(params, "api_key"))
     if key is None:
         return error(fmt, 403, "api_key absente ou invalide : impossible de créer la demande.")
-    wait = ratelimit_request(request, scope="open311.post.key", extra=str(key.pk))
+    wait = ratelimit_request(request, scope="open311.post.key", extra=str(key.pk), per_ip=False)
     if wait:
         response = error(fmt, 429, "Trop de requêtes pour cette clé : réessayez plus tard.")
         response["Retry-After"] = str(wait)
