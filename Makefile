@@ -27,13 +27,15 @@ demo: install
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install-test
-	$(BIN)/pytest
+	PARVIS_LOG_LEVEL=$${PARVIS_LOG_LEVEL:-WARNING} $(BIN)/pytest
 
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/parvis makemigrations --check --dry-run
-	msgfmt --check-format -o /dev/null parvis/locale/en/LC_MESSAGES/django.po
+	msgfmt --check -o /dev/null parvis/locale/en/LC_MESSAGES/django.po
+	@untranslated=$$(msgattrib --untranslated --no-obsolete parvis/locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	  if [ "$$untranslated" -gt 1 ]; then echo "$$untranslated untranslated English strings"; exit 1; fi
 
 format: install-test
 	$(BIN)/ruff check --fix .

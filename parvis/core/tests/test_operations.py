@@ -111,3 +111,27 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_robots_txt_points_to_the_sitemap(client):
     body = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    """`collectstatic` with the production storage succeeds (every CSS reference resolves)."""
+    env = {**os.environ, **PRODUCTION_ENV, "PARVIS_STATIC_ROOT": str(tmp_path)}
+    result = subprocess.run(
+        [PARVIS, "collectstatic", "--noinput", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert "parvis/css/parvis.css" in manifest["paths"]
+
+
+def test_server_error_page_is_french_and_needs_no_database(rf):
+    from parvis.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "erreur" in body.lower() and "Traceback" not in body
