@@ -38,7 +38,15 @@ DEMO_REPORTS = [
         "",
         ("resolu", "Enlevé ce matin, merci du signalement."),
     ),
-    ("tag", "Grand tag sur le mur de l'école.", 47.2051, -1.5390, "", "", None),
+    (
+        "tag",
+        "Grand tag sur le mur de l'école.",
+        47.2051,
+        -1.5390,
+        "",
+        "malakoff-saint-donatien",
+        None,
+    ),
     (
         "arbre",
         "Branche cassée qui pend au-dessus du trottoir.",

@@ -11,7 +11,7 @@ SERVICES = {
     "proprete-dechets": "Propreté et déchets",
     "eclairage-public": "Éclairage public",
     "espaces-verts": "Espaces verts",
-    "police-municipale": "Police municipale",
+    "tranquillite-publique": "Tranquillité publique",
 }
 CATEGORIES = [
     # code, name, group, service slug, keywords
@@ -27,7 +27,7 @@ CATEGORIES = [
     ("banc", "Banc, abri, potelet endommagé", "mobilier", "voirie", "mobilier"),
     ("tag", "Tag ou graffiti", "tags", "proprete-dechets", "graffiti"),
     ("affichage", "Affichage sauvage", "tags", "proprete-dechets", "affiche"),
-    ("stationnement", "Véhicule gênant ou abandonné", "stationnement", "police-municipale", "voiture"),
+    ("stationnement", "Véhicule gênant ou abandonné", "stationnement", "tranquillite-publique", "voiture"),
 ]
 
 
