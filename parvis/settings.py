@@ -324,6 +324,10 @@ LOGGING = {
 # Géoplateforme WMTS); without one, residents place a report with an address field.
 PARVIS_MAP_TILES_URL = os.environ.get("PARVIS_MAP_TILES_URL", "")
 PARVIS_MAP_ATTRIBUTION = os.environ.get("PARVIS_MAP_ATTRIBUTION", "")
+if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
+    # The one third-party host pages may load from: the city's own choice of tile server.
+    _tiles_origin = "/".join(PARVIS_MAP_TILES_URL.split("/", 3)[:3])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tiles_origin)
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
 PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))

@@ -15,6 +15,7 @@
           form.querySelector('[name="lat"]').value = pos.coords.latitude.toFixed(6);
           form.querySelector('[name="long"]').value = pos.coords.longitude.toFixed(6);
           status.textContent = "Position enregistrée. Vous pouvez continuer.";
+          form.dispatchEvent(new Event("pv-located"));
         },
         function () {
           status.textContent = "Position indisponible : indiquez une adresse.";
