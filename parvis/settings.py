@@ -315,3 +315,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- answers ----------------------------------------------------------------------------------
+
+# Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
+PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
