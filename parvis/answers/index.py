@@ -21,7 +21,7 @@ from parvis.answers.text import index_text, normalise
 
 # Field weights: title/question, other wordings, short answer (or lead), body.
 WEIGHTS = (6.0, 4.0, 2.5, 1.0)
-PG_WEIGHTS = "{1.0, 2.5, 4.0, 6.0}"  # ts_rank wants {D, C, B, A}
+PG_WEIGHTS = "{0.17, 0.42, 0.67, 1.0}"  # ts_rank wants {D, C, B, A} in 0..1
 
 SQLITE_SCHEMA = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS answers_fts USING fts5("

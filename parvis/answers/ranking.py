@@ -17,25 +17,91 @@ from parvis.answers.query import Understanding
 from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
+RERANK_DEPTH = 30
+LEAD_WORDS = 60  # words of title + question + lead that count as "the beginning"
+LEAD_CHARS = 1_500
+LEAD_BOOST = 0.4
+PROXIMITY_BOOST = 0.1
 SNIPPET_WORDS = 32
 
-# Logistic calibration of P(first result is right) — fitted on questions with known answers
-# (see bench/answers_calibrate.py); features: relative margin, share of the question's words
-# in the first result's title/question fields, log of the first score.
-CALIBRATION = (-2.2, 5.0, 1.6, 0.45)
+# Logistic calibration of P(first result is right), fitted with bench/answers_calibrate.py on
+# Service-Public (observed rate within ±0.1 of predicted per band). Features: relative margin,
+# share of the question's words in the first result's title/question (a prior of 1.0: imported
+# documents have no titles, so the fit cannot see it), log of the first score.
+CALIBRATION = (-1.5, 13.35, 1.0, 0.22)
 
 
 def query_stems(meaning: Understanding) -> set[str]:
     return {stem(w) for w in [*meaning.words, *meaning.expanded]}
 
 
-def rank(meaning: Understanding, *, vocab: index.Vocabulary, limit: int) -> list[tuple[int, float]]:
+def rank(
+    meaning: Understanding, *, vocab: index.Vocabulary, limit: int
+) -> list[tuple[SearchDocument, float]]:
+    """Candidates from the database's full-text index, then re-ranked on word positions."""
     weights: dict[str, float] = {}
     for word in meaning.expanded:
         weights[stem(word)] = EXPANSION_WEIGHT
     for word in meaning.words:
         weights[stem(word)] = 1.0
-    return index.search(weights, limit=limit)
+    hits = index.search(weights, limit=limit)
+    docs = SearchDocument.objects.in_bulk([pk for pk, _ in hits])
+    ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
+    return rerank(ranked, [stem(w) for w in meaning.words])
+
+
+def _positions(doc: SearchDocument) -> list[str]:
+    head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{doc.body[:LEAD_CHARS]}"
+    return [word_stem(m.group()) for m in _WORD.finditer(head)]
+
+
+def rerank(
+    ranked: list[tuple[SearchDocument, float]], asked: list[str]
+) -> list[tuple[SearchDocument, float]]:
+    """Boost candidates whose beginning holds the question's words, and its word pairs nearby.
+
+    An answer states its subject first (title, question, lead), and a question's neighbouring
+    words ("carte" "identité") stay neighbours in the text that answers it. The boosts are a
+    share of the best lexical score, so they only reorder close candidates.
+    """
+    if not ranked or not asked:
+        return ranked
+    best = ranked[0][1]
+    unique = set(asked)
+    pairs = list(zip(asked, asked[1:], strict=False))
+    out = []
+    for position, (doc, score) in enumerate(ranked):
+        if position >= RERANK_DEPTH:
+            out.append((doc, score))
+            continue
+        seq = _positions(doc)
+        lead = set(seq[:LEAD_WORDS])
+        coverage = sum(1 for t in unique if t in lead) / len(unique)
+        where: dict[str, list[int]] = {}
+        for i, term in enumerate(seq):
+            if term in unique:
+                where.setdefault(term, []).append(i)
+        near = sum(
+            1
+            for a, b in pairs
+            if any(abs(i - j) <= 3 for i in where.get(a, [])[:50] for j in where.get(b, [])[:50])
+        )
+        proximity = near / len(pairs) if pairs else 0.0
+        out.append((doc, score + best * (LEAD_BOOST * coverage + PROXIMITY_BOOST * proximity)))
+    out.sort(key=lambda pair: -pair[1])
+    return out
+
+
+def confidence_features(
+    scores: list[float], meaning: Understanding, top: SearchDocument
+) -> list[float]:
+    """Relative margin of the first two scores, share of the question's words in the first
+    result's title/question fields, log of the first score."""
+    margin = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 1.0
+    asked = {stem(w) for w in meaning.words}
+    head = set(stems(f"{top.title} {top.alternatives}"))
+    coverage = len(asked & head) / len(asked) if asked else 0.0
+    return [max(0.0, min(1.0, margin)), coverage, math.log1p(max(scores[0], 0.0))]
 
 
 def confidence(
@@ -44,13 +110,10 @@ def confidence(
     """(calibrated probability that the first result is right, raw relative margin)."""
     if not scores or top is None or scores[0] <= 0:
         return 0.0, 0.0
-    margin = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 else 1.0
-    asked = {stem(w) for w in meaning.words}
-    head = set(stems(f"{top.title} {top.alternatives}"))
-    coverage = len(asked & head) / len(asked) if asked else 0.0
-    a, b, c, d = CALIBRATION
-    z = a + b * margin + c * coverage + d * math.log1p(scores[0])
-    return 1 / (1 + math.exp(-z)), max(0.0, min(1.0, margin))
+    x = confidence_features(scores, meaning, top)
+    a, *w = CALIBRATION
+    z = a + sum(c * v for c, v in zip(w, x, strict=True))
+    return 1 / (1 + math.exp(-z)), x[0]
 
 
 def fallback_title(doc: SearchDocument) -> str:

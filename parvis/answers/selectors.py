@@ -158,8 +158,6 @@ def answer_query(
     meaning = understand(text, now=now, vocab=vocab)
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
-    docs = SearchDocument.objects.in_bulk([pk for pk, _ in ranked])
-    ranked = [(docs[pk], score) for pk, score in ranked if pk in docs]
     facets = ranking.facet_counts([doc for doc, _ in ranked])
     if filters:
         ranked = [(d, s) for d, s in ranked if ranking.facet_match(d, filters)]
