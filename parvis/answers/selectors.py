@@ -130,7 +130,7 @@ def _card(doc: SearchDocument, at: dt.datetime) -> AnswerCard:
     return AnswerCard(
         id=doc.key,
         url=doc.url,
-        title=doc.title,
+        title=doc.title or ranking.fallback_title(doc),
         type=doc.kind,
         short_answer=doc.short_answer,
         places=places,
