@@ -33,7 +33,9 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/parvis makemigrations --check --dry-run
-	msgfmt --check-format -o /dev/null parvis/locale/en/LC_MESSAGES/django.po
+	msgfmt --check -o /dev/null parvis/locale/en/LC_MESSAGES/django.po
+	@untranslated=$$(msgattrib --untranslated --no-obsolete parvis/locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	  if [ "$$untranslated" -gt 1 ]; then echo "$$untranslated untranslated English strings"; exit 1; fi
 
 format: install-test
 	$(BIN)/ruff check --fix .

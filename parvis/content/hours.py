@@ -139,7 +139,7 @@ def status_label(status: OpeningStatus, *, now: dt.datetime | None = None) -> st
         when = _("ouvre demain à %(hour)s") % {"hour": format_hour(change)}
     elif change.date() < today + dt.timedelta(days=7):
         when = _("ouvre %(day)s à %(hour)s") % {
-            "day": date_format(change, "l").lower(),
+            "day": date_format(change, "l"),  # French day names are already lower case
             "hour": format_hour(change),
         }
     else:
