@@ -87,4 +87,4 @@ def answers(request: HttpRequest, q: str = "", limit: int = 10) -> Any:
         raise HttpError(400, "limit doit être compris entre 1 et 50.")
     response = answer_query(query=q, limit=limit)
     query_log_record(query=q, result_count=len(response.results), confidence=response.confidence)
-    return 200, response.to_json()
+    return response.to_json()
