@@ -113,7 +113,7 @@ SMALL_KB = [
     {
         "id": "T4",
         "title": "",
-        "body": "La médiation familiale aide à apaiser un conflit familial, par exemple un divorce.",
+        "body": "La médiation familiale aide à apaiser un conflit familial (un divorce).",
         "url": "https://example.org/T4",
         "source": "Test",
     },
