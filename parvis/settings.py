@@ -320,3 +320,5 @@ LOGGING = {
 
 # Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
 PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
+# Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
+PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)

@@ -120,3 +120,20 @@ class AgentQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
+
+
+class DocumentEmbedding(models.Model):
+    """Optional semantic vector of a document (``parvis[semantic]``), computed in the background."""
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.CASCADE, related_name="embedding"
+    )
+    vector = models.BinaryField()  # float32, L2-normalised
+    text_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vecteur sémantique")
+
+    def __str__(self) -> str:
+        return self.document.key

@@ -18,6 +18,8 @@ from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
 RERANK_DEPTH = 30
+SEMANTIC_DEPTH = 50
+SEMANTIC_DISAGREEMENT = 0.7  # confidence factor when fusion changes the first result
 LEAD_WORDS = 60  # words of title + question + lead that count as "the beginning"
 LEAD_CHARS = 1_500
 LEAD_BOOST = 0.4
@@ -48,6 +50,24 @@ def rank(
     docs = SearchDocument.objects.in_bulk([pk for pk, _ in hits])
     ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
     return rerank(ranked, [stem(w) for w in meaning.words])
+
+
+def fuse_semantic(
+    ranked: list[tuple[SearchDocument, float]], question: str
+) -> list[tuple[SearchDocument, float]]:
+    """Fuse the lexical ranking with the optional semantic one (reciprocal rank fusion)."""
+    from parvis.answers import semantic
+
+    semantic_ids = semantic.search(question, limit=SEMANTIC_DEPTH)
+    if not semantic_ids:
+        return ranked
+    lexical_ids = [doc.pk for doc, _ in ranked]
+    fused = semantic.fuse(lexical_ids, semantic_ids)
+    docs = {doc.pk: doc for doc, _ in ranked}
+    missing = [pk for pk in fused if pk not in docs]
+    docs.update(SearchDocument.objects.in_bulk(missing))
+    order = sorted((pk for pk in fused if pk in docs), key=lambda pk: -fused[pk])
+    return [(docs[pk], fused[pk]) for pk in order]
 
 
 def _positions(doc: SearchDocument) -> list[str]:

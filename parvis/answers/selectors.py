@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from parvis.answers import index, ranking
+from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
 from parvis.answers.query import understand
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise
@@ -158,6 +158,14 @@ def answer_query(
     meaning = understand(text, now=now, vocab=vocab)
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
+    confidence, margin = ranking.confidence(
+        [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
+    )
+    if ranked and semantic.enabled():
+        lexical_top = ranked[0][0].pk
+        ranked = ranking.fuse_semantic(ranked, text)
+        if ranked[0][0].pk != lexical_top:
+            confidence *= ranking.SEMANTIC_DISAGREEMENT
     facets = ranking.facet_counts([doc for doc, _ in ranked])
     if filters:
         ranked = [(d, s) for d, s in ranked if ranking.facet_match(d, filters)]
@@ -176,8 +184,6 @@ def answer_query(
         )
         for doc, score in ranked[:limit]
     ]
-    scores = [s for _, s in ranked]
-    confidence, margin = ranking.confidence(scores, meaning, ranked[0][0] if ranked else None)
     answer = None
     places = ranking.place_answer(meaning, moment)
     if places is not None:

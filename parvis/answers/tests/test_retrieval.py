@@ -108,3 +108,18 @@ def test_facet_filter_keeps_matching_results(small_kb, publish_fiche):
     publish_fiche("Médiation familiale à la mairie", "Un médiateur vous reçoit.")
     response = answer_query(query="mediation familiale", filters={"type": "knowledge"})
     assert response.results and {r.type for r in response.results} == {"knowledge"}
+
+
+def test_semantic_ranking_is_off_by_default():
+    """Without the setting, the engine stays lexical (no model is loaded in tests)."""
+    from parvis.answers import semantic
+
+    assert not semantic.enabled()
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    """A document ranked well by both rankings comes first after fusion."""
+    from parvis.answers.semantic import fuse
+
+    fused = fuse([1, 2, 3], [3, 2, 4])
+    assert max(fused, key=fused.get) == 2 and set(fused) == {1, 2, 3, 4}
