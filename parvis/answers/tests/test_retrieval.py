@@ -121,5 +121,5 @@ def test_reciprocal_rank_fusion_rewards_agreement():
     """A document ranked well by both rankings comes first after fusion."""
     from parvis.answers.semantic import fuse
 
-    fused = fuse([1, 2, 3], [3, 2, 4])
-    assert max(fused, key=fused.get) == 2 and set(fused) == {1, 2, 3, 4}
+    fused = fuse([1, 2, 3], [4, 2, 5])
+    assert max(fused, key=fused.get) == 2 and set(fused) == {1, 2, 3, 4, 5}
