@@ -70,9 +70,21 @@ def fuse_semantic(
     return [(docs[pk], fused[pk]) for pk in order]
 
 
+_HEADS: dict[tuple[int, object], list[str]] = {}
+HEADS_CACHE = 5_000
+
+
 def _positions(doc: SearchDocument) -> list[str]:
-    head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{doc.body[:LEAD_CHARS]}"
-    return [word_stem(m.group()) for m in _WORD.finditer(head)]
+    """Stems of a document's beginning, in order (cached per version of the document)."""
+    key = (doc.pk, doc.updated_at)
+    stems_ = _HEADS.get(key)
+    if stems_ is None:
+        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{doc.body[:LEAD_CHARS]}"
+        stems_ = [word_stem(m.group()) for m in _WORD.finditer(head)]
+        if len(_HEADS) >= HEADS_CACHE:
+            _HEADS.clear()
+        _HEADS[key] = stems_
+    return stems_
 
 
 def rerank(
@@ -218,7 +230,13 @@ def place_answer(meaning: Understanding, at: dt.datetime) -> Any:
     other = [w for w in meaning.words if normalise(w) not in _PLACE_CONTEXT]
     if not meaning.asks_hours and quartier is None and other:
         return None
-    lieux = LieuPage.objects.live().public().filter(kind=meaning.place_kind).order_by("title")
+    lieux = (
+        LieuPage.objects.live()
+        .public()
+        .filter(kind=meaning.place_kind)
+        .order_by("title")
+        .prefetch_related("opening_rules", "opening_exceptions")
+    )
     if quartier is not None and lieux.filter(quartier=quartier).exists():
         lieux = lieux.filter(quartier=quartier)
     statuses = [place_status(lieu, at) for lieu in lieux[:20]]

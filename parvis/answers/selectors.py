@@ -120,12 +120,20 @@ def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "") -> AnswerCard:
 
 def _card(doc: SearchDocument, at: dt.datetime) -> AnswerCard:
     if doc.kind == "fiche" and doc.page_id:
-        fiche = FichePage.objects.filter(pk=doc.page_id).first()
+        fiche = (
+            FichePage.objects.filter(pk=doc.page_id)
+            .prefetch_related("places__lieu__opening_rules", "places__lieu__opening_exceptions")
+            .first()
+        )
         if fiche is not None:
             return fiche_card(fiche, at, doc.key)
     places = []
     if doc.kind == "lieu" and doc.page_id:
-        lieu = LieuPage.objects.filter(pk=doc.page_id).first()
+        lieu = (
+            LieuPage.objects.filter(pk=doc.page_id)
+            .prefetch_related("opening_rules", "opening_exceptions")
+            .first()
+        )
         places = [place_status(lieu, at)] if lieu else []
     return AnswerCard(
         id=doc.key,
