@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_search_page_shows_the_answer_card_first(client, publish_fiche):
     """A confident answer is shown as a card before the results, with the feedback form."""
-    publish_fiche("Refaire sa carte d'identité", "Prenez rendez-vous en mairie.")
-    html = client.get("/recherche/", {"q": "refaire carte identite"}).content.decode()
-    assert html.index("Prenez rendez-vous en mairie.") < html.index("Résultats</h2>")
+    publish_fiche("Louer un vélo-cargo municipal", "Réservez le vélo-cargo à l'accueil.")
+    html = client.get("/recherche/", {"q": "louer velo cargo"}).content.decode()
+    assert html.index("Réservez le vélo-cargo") < html.index("Résultats</h2>")
     assert "Cette réponse vous a-t-elle aidé ?" in html
 
 
