@@ -324,3 +324,5 @@ LOGGING = {
 PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
 # Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
 PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
+# Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
+PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
