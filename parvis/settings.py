@@ -319,7 +319,7 @@ LOGGING = {
     },
 }
 
-# --- reports ---
+# --- reports ----------------------------------------------------------------------------------
 # Map tiles come only from a server the city configures (e.g. its own tile server or the IGN
 # Géoplateforme WMTS); without one, residents place a report with an address field.
 PARVIS_MAP_TILES_URL = os.environ.get("PARVIS_MAP_TILES_URL", "")
@@ -345,3 +345,12 @@ if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deploymen
     import json
 
     PARVIS_RATELIMITS.update(json.loads(os.environ["PARVIS_RATELIMITS_JSON"]))
+
+# --- answers ----------------------------------------------------------------------------------
+
+# Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
+PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
+# Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
+PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
+# Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
+PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
