@@ -76,7 +76,7 @@ def private_key() -> Ed25519PrivateKey:
     """The configured signing key (generated in var/ on first use outside HTTPS)."""
     env = os.environ.get("PARVIS_SIGNING_KEY", "")
     if env:
-        source, stamp, text = "env", 0.0, env
+        source, stamp, text = "env:" + hashlib.sha256(env.encode()).hexdigest(), 0.0, env
     else:
         path = key_file()
         if not path.exists():
