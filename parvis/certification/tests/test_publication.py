@@ -112,8 +112,6 @@ def test_pages_show_the_certification_line_and_the_bundle_link(publish_fiche, cl
     assert "Information certifiée par la Ville de Nantes — publiée le" in html
     assert f"version {entry.version}" in html
     bundle = f"/transparence/bundle/{entry.index}.json"
-    assert (
-        f'<link rel="alternate" type="application/json" title="Preuve de certification" href="{bundle}">'
-        in html
-    )
+    link = '<link rel="alternate" type="application/json" title="Preuve de certification"'
+    assert f'{link} href="{bundle}">' in html
     assert f'href="/verifier/?url={page.url}"' in html
