@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.certification.keys import (
     SigningKeyError,
-    _cache,
+    forget_cached_keys,
     key_file,
     key_register,
     private_key,
@@ -30,6 +30,7 @@ def keys_init(*, register: bool = True) -> str:
     if path.exists():
         raise SigningKeyError(_("Une clé existe déjà : utilisez keys_rotate pour la remplacer."))
     seed_write(path, secrets.token_bytes(32))
+    forget_cached_keys()
     key = private_key()
     if register:
         return key_register(public_key=public_bytes(key)).kid
@@ -47,7 +48,7 @@ def keys_rotate() -> SigningKey:
         )
     key_register(public_key=public_bytes(private_key()))  # the old key is known before closing
     seed_write(key_file(), secrets.token_bytes(32))
-    _cache.clear()
+    forget_cached_keys()
     return key_register(public_key=public_bytes(private_key()))
 
 
@@ -64,4 +65,5 @@ def key_revoke(*, kid: str, revoked_from: dt.datetime, reason: str) -> SigningKe
     if row.valid_to is None or row.valid_to > revoked_from:
         row.valid_to = max(revoked_from, row.valid_from)
     row.save()
+    forget_cached_keys()
     return row

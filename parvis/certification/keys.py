@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 import secrets
+import time
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -104,6 +105,12 @@ def public_bytes(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
+def forget_cached_keys() -> None:
+    """After a rotation or revocation in this process, re-read the key rows."""
+    _rows.clear()
+    _cache.clear()
+
+
 def key_register(*, public_key: bytes) -> SigningKey:
     """The DB row of ``public_key``, created (and the previous current key closed) if new."""
     kid = kid_for(public_key)
@@ -117,10 +124,21 @@ def key_register(*, public_key: bytes) -> SigningKey:
     )
 
 
+_rows: dict[bytes, tuple[float, SigningKey]] = {}
+ROW_CACHE_SECONDS = 5.0  # a revocation made by another process is seen within 5 s
+
+
 def signer() -> tuple[Ed25519PrivateKey, SigningKey]:
     """The private key and its registered public row, ready to sign."""
     key = private_key()
-    row = key_register(public_key=public_bytes(key))
+    public = public_bytes(key)
+    cached = _rows.get(public)
+    if cached is not None and time.monotonic() - cached[0] < ROW_CACHE_SECONDS:
+        row = cached[1]
+    else:
+        row = key_register(public_key=public)
+        _rows.clear()
+        _rows[public] = (time.monotonic(), row)
     if row.revoked_from is not None or row.valid_to is not None:
         raise SigningKeyError(_("La clé de signature configurée est révoquée ou retirée."))
     return key, row

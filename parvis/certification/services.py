@@ -60,10 +60,19 @@ def statement_append(
 ) -> LogEntry:
     """Sign ``body`` as the next statement about ``subject`` and append it to the log."""
     with transaction.atomic():
-        head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
+        head = LogHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head, _ = LogHead.objects.select_for_update().get_or_create(pk=1)
         key, key_row = signer()
-        previous = LogEntry.objects.filter(subject=subject).order_by("-index").first()
+        previous = (
+            LogEntry.objects.filter(subject=subject)
+            .order_by("-index")
+            .only("version", "digest")
+            .first()
+        )
         now = timezone.now()
+        if kind == LogEntry.Kind.PUBLICATION:
+            body = {**body, "reason": "correction" if previous else "première publication"}
         statement = {
             **body,
             "type": kind,
@@ -104,7 +113,6 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
     page = page.specific
     path, url = _page_location(page)
     fields = page_fields(page)
-    previous = LogEntry.objects.filter(subject=f"page:{page.pk}").exists()
     body = {
         "url": url,
         "page_id": page.pk,
@@ -114,7 +122,6 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         "title": page.title,
         "fields": fields,
         "media": page_media(page, fields),
-        "reason": "correction" if previous else "première publication",
     }
     return statement_append(
         kind=LogEntry.Kind.PUBLICATION,
