@@ -65,10 +65,15 @@ def independent_verify(bundle: dict, keys: dict) -> None:
     assert origin == keys["origin"]
     line = re.fullmatch(r"\u2014 (\S+) (\S+)\n", signature_lines)
     name, raw = line.group(1), b64d(line.group(2))
-    assert name == key["note_name"]
-    key_hash = hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
-    assert raw[:4] == key_hash
-    VerifyKey(public).verify(body.encode(), raw[4:])
+    note_key = next(  # the checkpoint may be signed by a newer key than the statement
+        k
+        for k in keys["keys"]
+        if k["note_name"] == name
+        and k["revoked_from"] is None
+        and hashlib.sha256(name.encode() + b"\n\x01" + b64d(k["public_key"])).digest()[:4]
+        == raw[:4]
+    )
+    VerifyKey(b64d(note_key["public_key"])).verify(body.encode(), raw[4:])
     proof = bundle["inclusion_proof"]
     assert proof["tree_size"] == int(size) and proof["leaf_index"] == bundle["index"]
     leaf_hash = hashlib.sha256(b"\x00" + signed + signature).digest()
