@@ -10,6 +10,8 @@ from parvis.certification.services import page_certify, page_uncertify
 
 
 def on_page_published(sender: type, instance: Page, revision: Any = None, **kwargs: Any) -> None:
+    if not instance.live:  # scheduled for later: signed when `publish_scheduled` makes it live
+        return
     page_certify(page=instance, revision_id=getattr(revision, "pk", None))
 
 

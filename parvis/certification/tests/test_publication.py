@@ -115,3 +115,26 @@ def test_pages_show_the_certification_line_and_the_bundle_link(publish_fiche, cl
     link = '<link rel="alternate" type="application/json" title="Preuve de certification"'
     assert f'{link} href="{bundle}">' in html
     assert f'href="/verifier/?url={page.url}"' in html
+
+
+def test_a_revision_scheduled_for_later_is_signed_only_when_it_goes_live(publish_fiche):
+    """Scheduling is not publishing: nothing is certified until the page is live."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parvis.content.models import FicheIndexPage, FichePage
+
+    page = FichePage(
+        title="Fermeture estivale",
+        slug="fermeture-estivale",
+        short_answer="Fermé en août.",
+        go_live_at=timezone.now() + dt.timedelta(days=3),
+    )
+    FicheIndexPage.objects.first().add_child(instance=page)
+    revision = page.save_revision()
+    revision.publish()
+    assert page_entry_latest(page_id=page.pk) is None
+    page.go_live_at = None
+    page.save_revision().publish()
+    assert page_entry_latest(page_id=page.pk).kind == "publication"
