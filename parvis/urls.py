@@ -21,10 +21,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("", include("parvis.certification.urls")),
+    path("open311/v2/", include("parvis.reports.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
+    path("signalements/", include("parvis.reports.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
