@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "parvis.core",
     "parvis.content",
     "parvis.answers",
+    "parvis.certification",
     "parvis.reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -318,6 +319,16 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- certification ---------------------------------------------------------------------------
+
+# The private signing key lives outside the database: this file (base64 seed, mode 0600) or the
+# PARVIS_SIGNING_KEY environment variable. Outside HTTPS the file is created on first use.
+PARVIS_SIGNING_KEY_FILE = os.environ.get(
+    "PARVIS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signing.key")
+)
+PARVIS_LOG_ORIGIN = os.environ.get("PARVIS_LOG_ORIGIN", "")
+PARVIS_VERIFY_MAX_UPLOAD = int(os.environ.get("PARVIS_VERIFY_MAX_UPLOAD", str(50 * 1024 * 1024)))
 
 # --- reports ----------------------------------------------------------------------------------
 # Map tiles come only from a server the city configures (e.g. its own tile server or the IGN

@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("", include("parvis.certification.urls")),
     path("open311/v2/", include("parvis.reports.open311.urls")),
 ]
 

@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "PARVIS_BASE_URL": "https://www.nantes.example",
     "PARVIS_SECRET_KEY": "x" * 64 + "production-only-secret-for-the-check",
     "PARVIS_ALLOWED_HOSTS": "www.nantes.example",
+    # Production refuses to start without a signing key (certification.E001); a test-only seed.
+    "PARVIS_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 }
 
 

@@ -1,0 +1,91 @@
+"""What certification reads for others: bundles, key history, checkpoints, a page's versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from parvis.certification import tree
+from parvis.certification.canonical import b64
+from parvis.certification.keys import log_origin
+from parvis.certification.models import Checkpoint, LogEntry, LogHead, SigningKey
+from parvis.certification.note import verifier_key
+from parvis.certification.statements import rfc3339
+
+
+def log_size() -> int:
+    head = LogHead.objects.filter(pk=1).first()
+    return head.size if head else 0
+
+
+def checkpoint_latest() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def keys_document() -> dict[str, Any]:
+    """The published key history (``/.well-known/parvis/keys.json``)."""
+
+    def moment(value: Any) -> str | None:
+        return rfc3339(value) if value else None
+
+    return {
+        "origin": log_origin(),
+        "keys": [
+            {
+                "kid": key.kid,
+                "algorithm": "Ed25519",
+                "public_key": b64(bytes(key.public_key)),
+                "note_name": key.note_name,
+                "note_verifier_key": verifier_key(key.note_name, bytes(key.public_key)),
+                "valid_from": moment(key.valid_from),
+                "valid_to": moment(key.valid_to),
+                "revoked_from": moment(key.revoked_from),
+                "revocation_reason": key.revocation_reason or None,
+            }
+            for key in SigningKey.objects.all()
+        ],
+    }
+
+
+def entry_json(entry: LogEntry) -> dict[str, Any]:
+    import json
+
+    return {
+        "index": entry.index,
+        "statement": json.loads(bytes(entry.statement)),
+        "signature": b64(bytes(entry.signature)),
+        "kid": entry.kid,
+        "digest": entry.digest,
+    }
+
+
+def bundle_for(entry: LogEntry) -> dict[str, Any]:
+    """Statement, signature, inclusion proof and the latest checkpoint: verifiable offline."""
+    checkpoint = checkpoint_latest()
+    if checkpoint is None or checkpoint.size <= entry.index:
+        raise LookupError("no checkpoint covers this entry yet")
+    return {
+        "format": "parvis-proof-bundle/1",
+        **entry_json(entry),
+        "inclusion_proof": {
+            "leaf_index": entry.index,
+            "tree_size": checkpoint.size,
+            "hashes": [b64(h) for h in tree.inclusion_proof(entry.index, checkpoint.size)],
+        },
+        "checkpoint": checkpoint.note,
+        "keys_url": f"{settings.BASE_URL}/.well-known/parvis/keys.json",
+    }
+
+
+def page_entry_latest(*, page_id: int) -> LogEntry | None:
+    return LogEntry.objects.filter(subject=f"page:{page_id}").order_by("-index").first()
+
+
+def entries_for_path(*, path: str) -> list[LogEntry]:
+    """Every certified version published at ``path``, newest first."""
+    return list(LogEntry.objects.filter(path=path).order_by("-index").defer("statement", "text"))
+
+
+def entries_for_file(*, sha256: str) -> list[LogEntry]:
+    return list(LogEntry.objects.filter(file_sha256=sha256).order_by("-index"))

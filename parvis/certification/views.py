@@ -1,0 +1,169 @@
+"""Public endpoints of the transparency log, the key history, and the verify page.
+
+Machine endpoints answer JSON (or text/plain for checkpoints); bad parameters get
+``{"error": …}`` with 400, unknown entries 404 — never a 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parvis.certification import selectors, tree
+from parvis.certification.canonical import b64
+from parvis.certification.models import LogEntry
+from parvis.certification.quotes import quote_search
+from parvis.certification.verify import VerificationError, bundle_verify
+
+CORS = {"Access-Control-Allow-Origin": "*"}  # public data: any verifier may fetch it
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, headers=CORS)
+
+
+def _int_param(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise ValueError(f"'{name}' doit être un entier positif.")
+    return int(value)
+
+
+@require_GET
+def keys_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors.keys_document(), headers=CORS)
+
+
+@require_GET
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    latest = selectors.checkpoint_latest()
+    if latest is None:
+        return HttpResponse("", status=404, content_type="text/plain; charset=utf-8")
+    return HttpResponse(latest.note, content_type="text/plain; charset=utf-8", headers=CORS)
+
+
+@require_GET
+def entry(request: HttpRequest, index: int) -> JsonResponse:
+    found = LogEntry.objects.filter(index=index).first()
+    if found is None:
+        return _error("Entrée inconnue.", 404)
+    return JsonResponse(selectors.entry_json(found), headers=CORS)
+
+
+@require_GET
+def bundle(request: HttpRequest, index: int) -> JsonResponse:
+    found = LogEntry.objects.filter(index=index).first()
+    if found is None:
+        return _error("Entrée inconnue.", 404)
+    try:
+        data = selectors.bundle_for(found)
+    except LookupError:
+        return _error("Aucun point de contrôle ne couvre encore cette entrée.", 404)
+    return JsonResponse(data, headers=CORS, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def inclusion_proof(request: HttpRequest) -> JsonResponse:
+    try:
+        index, size = _int_param(request, "index"), _int_param(request, "tree_size")
+    except ValueError as exc:
+        return _error(str(exc))
+    if not 0 <= index < size:
+        return _error("Il faut 0 ≤ index < tree_size.")
+    if size > selectors.log_size():
+        return _error("Le journal n'a pas encore cette taille.", 404)
+    hashes = tree.inclusion_proof(index, size)
+    return JsonResponse(
+        {"leaf_index": index, "tree_size": size, "hashes": [b64(h) for h in hashes]},
+        headers=CORS,
+    )
+
+
+@require_GET
+def consistency_proof(request: HttpRequest) -> JsonResponse:
+    try:
+        first, second = _int_param(request, "first"), _int_param(request, "second")
+    except ValueError as exc:
+        return _error(str(exc))
+    if not 0 < first <= second:
+        return _error("Il faut 0 < first ≤ second.")
+    if second > selectors.log_size():
+        return _error("Le journal n'a pas encore cette taille.", 404)
+    hashes = tree.consistency_proof(first, second)
+    return JsonResponse(
+        {"first": first, "second": second, "hashes": [b64(h) for h in hashes]}, headers=CORS
+    )
+
+
+@require_GET
+def lookup(request: HttpRequest) -> JsonResponse:
+    """Indices of the export entries whose file has this SHA-256."""
+    digest = request.GET.get("sha256", "").lower()
+    if len(digest) != 64 or not all(ch in "0123456789abcdef" for ch in digest):
+        return _error("'sha256' doit être une empreinte hexadécimale de 64 caractères.")
+    entries = selectors.entries_for_file(sha256=digest)
+    return JsonResponse({"sha256": digest, "entries": [e.index for e in entries]}, headers=CORS)
+
+
+def _path_of(url: str) -> str | None:
+    """The portal path of a pasted URL; None when it points to another site."""
+    url = url.strip()
+    parts = urlsplit(url if "://" in url or url.startswith("/") else f"https://{url}")
+    own = {urlsplit(settings.BASE_URL).hostname, *settings.ALLOWED_HOSTS}
+    if parts.hostname and parts.hostname not in own:
+        return None
+    path = parts.path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _versions(path: str) -> list[dict[str, Any]]:
+    keys = selectors.keys_document()
+    versions = []
+    for found in selectors.entries_for_path(path=path)[:50]:
+        try:
+            bundle_verify(selectors.bundle_for(found), keys)
+            valid = True
+        except (VerificationError, LookupError):
+            valid = False
+        versions.append({"entry": found, "valid": valid})
+    return versions
+
+
+@require_http_methods(["GET", "POST"])
+def verify_page(request: HttpRequest) -> HttpResponse:
+    """Residents check a URL, a quoted sentence, or a file against the certified log."""
+    context: dict[str, Any] = {"url": request.GET.get("url", ""), "q": request.GET.get("q", "")}
+    if context["url"]:
+        path = _path_of(context["url"])
+        if path is None:
+            context["url_error"] = _("Cette adresse n'est pas une page du portail de la Ville.")
+        else:
+            context["versions"] = _versions(path)
+    if context["q"]:
+        try:
+            context["matches"] = quote_search(text=context["q"][:2000])
+            context["quote_done"] = True
+        except ValueError:
+            context["q_error"] = _("Collez une phrase d'au moins trois mots.")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("Choisissez un fichier.")
+        elif upload.size > settings.PARVIS_VERIFY_MAX_UPLOAD:
+            context["file_error"] = _("Ce fichier est trop volumineux.")
+        else:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            context["file_name"] = upload.name
+            context["file_digest"] = digest.hexdigest()
+            context["file_entries"] = selectors.entries_for_file(sha256=digest.hexdigest())
+    status = 400 if any(k in context for k in ("url_error", "q_error", "file_error")) else 200
+    return render(request, "certification/verify.html", context, status=status)
