@@ -26,6 +26,11 @@ def public_paths() -> list[str]:
         f"/decouvrir/{first_slug('recits.toml', 'recit')}/",
         "/lieux/",
         "/recherche/?q=carte+identite",
+        "/recherche/?q=piscine+ouverte+dimanche",
+        "/recherche/?q=zzqx+introuvable",
+        "/signalements/",
+        "/signalements/nouveau/",
+        "/verifier/",
         "/en/",
         "/page-inexistante/",
     ]
