@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "parvis.core",
     "parvis.content",
     "parvis.answers",
+    "parvis.conversation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -315,3 +316,17 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- conversation -----------------------------------------------------------------------------
+
+# The service that receives hand-offs when no Fiche's service fits (created if missing).
+PARVIS_CONVERSATION_DEFAULT_SERVICE = os.environ.get(
+    "PARVIS_CONVERSATION_DEFAULT_SERVICE", "accueil"
+)
+# Days after the last activity before a transcript is anonymised (parvis conversations_purge).
+PARVIS_CONVERSATION_RETENTION_DAYS = int(os.environ.get("PARVIS_CONVERSATION_RETENTION_DAYS", "90"))
+# Optional OpenAI-compatible chat endpoint the city hosts itself; empty = off (extractive only).
+PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
+PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
+PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
+PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))

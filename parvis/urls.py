@@ -24,6 +24,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
+    path("assistant/", include("parvis.conversation.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
