@@ -13,6 +13,7 @@ from django.utils.translation import override
 
 from parvis.content.models import FicheIndexPage, FichePage, Service
 from parvis.conversation import errors
+from parvis.conversation.assistant import asks_for_human
 from parvis.conversation.errors import ConversationError, ConversationNotFound
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.services.resident import clean_text
@@ -135,14 +136,11 @@ def conversation_suggest_fiche(
     parent = FicheIndexPage.objects.first()
     if parent is None:
         raise ConversationError(errors.NO_FICHE_INDEX, code="no_index")
-    question = (
-        conversation.messages.filter(
-            author=Message.Author.RESIDENT, created_at__lte=message.created_at
-        )
-        .order_by("-created_at")
-        .values_list("text", flat=True)
-        .first()
-    )
+    questions = conversation.messages.filter(
+        author=Message.Author.RESIDENT, created_at__lte=message.created_at
+    ).order_by("-created_at")
+    # The resident's last real question, not "je veux parler à quelqu'un".
+    question = next((q.text for q in questions if not asks_for_human(q.text)), "")
     title = clean_text(title or question or message.text[:80])[:250]
     base = slugify(title)[:40] or "question"
     slug, n = base, 1
