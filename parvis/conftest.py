@@ -60,7 +60,7 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
         try:
             if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or a worker still booting (timeout)
             pass
         time.sleep(0.3)
     raise RuntimeError(f"the portal did not answer on {url}")
