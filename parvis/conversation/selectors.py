@@ -13,6 +13,7 @@ from parvis.conversation.assistant import fold
 from parvis.conversation.errors import ConversationNotFound
 from parvis.conversation.models import Conversation, HandOff, Message
 from parvis.conversation.services.agents import ACCESS_SALT
+from parvis.conversation.services.retention import REMOVED
 from parvis.core.selectors import agent_services
 
 ACCESS_MAX_AGE = 60 * 60 * 24 * 90
@@ -121,6 +122,3 @@ def unanswered_questions(*, limit: int = 100) -> list[UnansweredGroup]:
         UnansweredGroup(key, examples[key], count, kinds[key]["handoff"], kinds[key]["no"])
         for key, count in counts.most_common(limit)
     ]
-
-
-REMOVED = "[supprimé]"
