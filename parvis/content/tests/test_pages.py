@@ -115,3 +115,18 @@ def test_sitemap_lists_published_pages_only(client):
     body = client.get("/sitemap.xml").content.decode()
     assert "/demarches/" in body
     assert draft.slug not in body
+
+
+def test_dashboard_lists_fiches_to_review_for_editors(client):
+    """Editors see, on their back-office home, the Fiches older than a year."""
+    from django.contrib.auth.models import Group, User
+
+    fiche = FichePage.objects.live().first()
+    fiche.last_reviewed = timezone.localdate() - dt.timedelta(days=500)
+    fiche.save_revision().publish()
+    editor = User.objects.create_user(username="claire", password="x-long-password-1")
+    editor.groups.add(Group.objects.get(name="Éditeurs"))
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    assert "Fiches à relire" in html
+    assert fiche.title.replace("'", "&#x27;") in html
