@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from parvis.answers.selectors import AnswerResponse, ResultItem, answer_query
-from parvis.conversation.calibration import Calibration, calibration_load, features_of
+from parvis.conversation.calibration import (
+    Calibration,
+    calibration_load,
+    features_of,
+    result_key,
+)
 
 # Two candidates closer than this (relative margin) and on different pages: ask which one.
 CLOSE_RELATIVE_MARGIN = 0.15
@@ -59,7 +64,7 @@ def _distinct_top_two(results: list[ResultItem]) -> list[ResultItem]:
         return []
     first = results[0]
     for item in results[1:]:
-        if (item.page_id, item.url) != (first.page_id, first.url):
+        if result_key(item) != result_key(first):
             return [first, item]
     return [first]
 
@@ -94,9 +99,15 @@ def clarifying_question(first: str, second: str) -> str:
 def assistant_decide(
     *, text: str, calibration: Calibration | None = None, allow_clarify: bool = True
 ) -> Decision:
-    """Decide from a calibrated probability, never from the engine's raw score."""
-    calibration = calibration or calibration_load()
+    """Ask the engine, then decide from a calibrated probability, never from the raw score."""
     response = answer_query(query=text, limit=10)
+    return decide(response, calibration or calibration_load(), allow_clarify=allow_clarify)
+
+
+def decide(
+    response: AnswerResponse, calibration: Calibration, *, allow_clarify: bool = True
+) -> Decision:
+    """The decision for an engine response (pure: the evaluation replays it)."""
     features = features_of(response)
     if not response.results:
         return Decision("handoff", response, 0.0, features)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from parvis.answers.selectors import AnswerResponse
+    from parvis.answers.selectors import AnswerResponse, ResultItem
 
 CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
 FEATURES = ("top_score", "margin", "relative_margin", "agreement", "query_tokens")
@@ -35,6 +35,13 @@ DEFAULT_MODEL = {
 }
 
 
+def result_key(item: ResultItem) -> object:
+    """What identifies the page behind a result (passages of one page share it)."""
+    if item.page_id is not None:
+        return item.page_id
+    return item.url or item.id
+
+
 def features_of(response: AnswerResponse) -> list[float]:
     """The features of an engine response, in ``FEATURES`` order."""
     results = response.results
@@ -45,12 +52,8 @@ def features_of(response: AnswerResponse) -> list[float]:
     margin = top - second
     relative = margin / top if top > 0 else 0.0
     # Agreement: how many of the next results point to the same page as the best one.
-    key = results[0].page_id if results[0].page_id is not None else results[0].url
-    same = sum(
-        1
-        for item in results[1:AGREEMENT_DEPTH]
-        if (item.page_id if item.page_id is not None else item.url) == key
-    )
+    key = result_key(results[0])
+    same = sum(1 for item in results[1:AGREEMENT_DEPTH] if result_key(item) == key)
     tokens = len(response.query.split())
     return [top, margin, relative, float(same), math.log1p(tokens)]
 
