@@ -74,6 +74,7 @@ def test_visitors_get_the_assistant_in_english(portal_url: str) -> None:
     page = requests.get(f"{portal_url}/en/assistant/", timeout=30)
     assert page.status_code == 200
     assert '<html lang="en"' in page.text
+    assert "A question? Ask the assistant" in page.text
 
 
 @pytest.mark.django_db

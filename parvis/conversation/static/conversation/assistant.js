@@ -7,6 +7,8 @@
  */
 (function () {
   "use strict";
+  if (window.pvAssistant) { return; }  // the panel and the page may both load this file
+  window.pvAssistant = true;
 
   var STORE = "pv-assistant";
   var POLL_MS = 20000;
