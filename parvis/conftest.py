@@ -58,9 +58,9 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
                 return
-        except requests.RequestException:  # refused, or a worker still booting (timeout)
+        except requests.RequestException:  # not listening yet, or still booting
             pass
         time.sleep(0.3)
     raise RuntimeError(f"the portal did not answer on {url}")

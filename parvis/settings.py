@@ -314,6 +314,8 @@ LOGGING = {
         # personal data); our own access log records the path only.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Wagtail's reference-index tasks log twice per page save: noise, not events.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

@@ -56,16 +56,15 @@ def test_pages_pass_axe_and_load_nothing_from_third_parties(portal_url, browser,
     assert {path: found for path, found in report.items() if found} == {}
 
 
-def test_a_resident_finds_a_fiche_by_browsing_without_javascript(portal_url):
+def test_a_resident_finds_a_fiche_by_browsing_without_javascript(portal_url, browser):
     """Home → Vos démarches → a Fiche, with JavaScript disabled, reaches the short answer."""
-    with chromium() as browser:
-        context = browser.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto(portal_url + "/")
-        page.get_by_role("navigation", name="Menu principal").get_by_role(
-            "link", name="Vos démarches"
-        ).click()
-        page.locator("main a[href^='/demarches/']").first.click()
-        assert page.locator("h1").count() == 1
-        assert "En bref" in page.content()
-        context.close()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(portal_url + "/")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Vos démarches"
+    ).click()
+    page.locator("main a[href^='/demarches/']").first.click()
+    assert page.locator("h1").count() == 1
+    assert "En bref" in page.content()
+    context.close()
