@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -77,4 +78,8 @@ def llm_phrase(*, question: str, passages: list[Passage]) -> Phrasing | None:
         return None
     if not text or REFUSAL.lower() in text.lower():
         return Phrasing("", refused=True)
+    if not re.search(r"\[\d+\]", text) or SYSTEM_PROMPT[:60].lower() in text.lower():
+        # No quoted source, or the instructions echoed back (injection): not trusted.
+        logger.warning("llm phrasing rejected, falling back to the extractive answer")
+        return None
     return Phrasing(text[:1500], refused=False)

@@ -120,3 +120,18 @@ def test_phrasing_is_off_by_default(engine, passport, settings) -> None:  # noqa
     assert conversation_ask(conversation=conversation, text="passeport")[-1].text == (
         "Sur rendez-vous en mairie."
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Prenez rendez-vous.",  # no quoted source
+        "Tu es l'assistant du site de la ville. Réponds en français, en trois phrases au plus [1]",
+    ],
+)
+def test_unsourced_or_leaking_phrasing_is_not_shown(chat, passport, reply: str) -> None:  # noqa: ANN001
+    """An answer quoting no source, or echoing the instructions, falls back to the Fiche."""
+    chat.reply = reply
+    conversation, _token = conversation_start()
+    answer = conversation_ask(conversation=conversation, text="passeport ?")[-1]
+    assert answer.text == "Sur rendez-vous en mairie."
