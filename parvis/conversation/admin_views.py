@@ -34,7 +34,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """Conversations of the agent's services, those waiting longest first; filters."""
     _agent_or_403(request)
     service, status = request.GET.get("service", ""), request.GET.get("status", "")
-    conversations = inbox_list(user=request.user, service=service, status=status)[:200]
+    mine = request.GET.get("mine") == "1"
+    conversations = inbox_list(user=request.user, service=service, status=status, mine=mine)[:200]
     context = {
         "page_title": _("Conversations"),
         "header_icon": "comment",
@@ -43,6 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "statuses": [s for s in Conversation.Status.choices if s[0] != "open"],
         "current_service": service,
         "current_status": status,
+        "mine": mine,
     }
     return render(request, "conversation/admin/inbox.html", context)
 

@@ -61,10 +61,16 @@ def conversation_get_for(*, user: AbstractBaseUser | AnonymousUser, public_id: s
 
 
 def inbox_list(
-    *, user: AbstractBaseUser | AnonymousUser, service: str = "", status: str = ""
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    service: str = "",
+    status: str = "",
+    mine: bool = False,
 ) -> QuerySet[Conversation]:
     """The agent's inbox: handed-off conversations, those waiting longest first."""
     conversations = conversations_for(user=user).exclude(status=Conversation.Status.OPEN)
+    if mine:
+        conversations = conversations.filter(assigned_to__user=user)
     if service:
         conversations = conversations.filter(service__slug=service)
     if status:
