@@ -319,6 +319,13 @@ LOGGING = {
     },
 }
 
+# --- answers ----------------------------------------------------------------------------------
+
+# Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
+PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
+# Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
+PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
+
 # --- conversation -----------------------------------------------------------------------------
 
 # The service that receives hand-offs when no Fiche's service fits (created if missing).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("opensearch.xml", answers_views.opensearch, name="opensearch"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -24,6 +25,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
+    path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
+    path("recherche/agent/", answers_views.agent_question, name="answers_agent_question"),
     path("assistant/", include("parvis.conversation.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

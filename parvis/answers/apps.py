@@ -6,3 +6,8 @@ class AnswersConfig(AppConfig):
     name = "parvis.answers"
     label = "answers"
     verbose_name = _("Réponses")
+
+    def ready(self) -> None:
+        from parvis.answers import signals
+
+        signals.connect()

@@ -1,8 +1,14 @@
 """The answer engine's public contract: one function every door calls.
 
 The search page, the JSON API, the CLI, the assistant and the urban screens all call
-``answer_query`` and get the same ``AnswerResponse``. This first version ranks with Wagtail's
-database search; the engine behind the contract is free to change, the contract is not.
+``answer_query`` and get the same ``AnswerResponse``.
+
+``confidence`` is a calibrated probability that the first result is the right one (fitted on
+questions with known answers; see ``parvis.answers.ranking.confidence``): compare it with a
+threshold. ``margin`` is the raw relative gap between the first two scores.
+
+Result ids: ``<type>:<slug>`` for pages (``fiche:refaire-carte-identite``), an imported
+document's own id otherwise (``F34355``).
 """
 
 from __future__ import annotations
@@ -12,25 +18,20 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from wagtail.models import Page
 
+from parvis.answers import index, ranking, semantic
+from parvis.answers.models import SearchDocument
+from parvis.answers.query import understand
+from parvis.answers.text import MAX_QUERY_LENGTH, normalise
 from parvis.content.models import FichePage, LieuPage
 
-MAX_QUERY_LENGTH = 200
-CONFIDENT = 0.6  # at or above this confidence, the first result is shown as an answer card
-
-_TYPES = {
-    "fichepage": "fiche",
-    "lieupage": "lieu",
-    "parcourspage": "parcours",
-    "recitpage": "recit",
-    "actualitepage": "actualite",
-}
+CONFIDENT = 0.5  # at or above this confidence, the first result is shown as an answer card
+CANDIDATES = 50
 
 
 @dataclass(frozen=True)
 class ResultItem:
-    """One ranked result. ``id`` is ``page:<pk>`` for pages, or an imported document's own id."""
+    """One ranked result. ``id`` is ``<type>:<slug>`` for pages, or an imported document's id."""
 
     id: str
     url: str
@@ -39,6 +40,8 @@ class ResultItem:
     score: float
     snippet: str
     page_id: int | None = None
+    source: str = ""
+    licence: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class AnswerCard:
     delay: str = ""
     places: list[PlaceStatus] = field(default_factory=list)
     source: str = ""
+    licence: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,18 +76,26 @@ class AnswerResponse:
     answer: AnswerCard | None
     confidence: float
     results: list[ResultItem]
+    margin: float = 0.0  # raw relative gap between the first two scores, 0..1
+    suggestion: str = ""  # the question with its spelling corrected, when it was
+    terms: list[str] = field(default_factory=list)  # stems matched, for highlighting
+    at: dt.datetime | None = None  # the moment the question is about (Europe/Paris)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON API's shape: query, answer|null, confidence, results."""
+        """The JSON API's shape: query, answer|null, confidence, results (+ extra fields)."""
         data = asdict(self)
         for item in data["results"]:
             item.pop("page_id", None)
+        data["at"] = self.at.isoformat() if self.at else None
+        data.pop("terms", None)
+        data.pop("facets", None)
         return data
 
 
 def normalise_query(raw: str) -> str:
-    """Collapse whitespace, drop control characters, cap the length."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in raw)
+    """Collapse whitespace, drop control characters, cap the length (display form)."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in str(raw))
     return " ".join(cleaned.split())[:MAX_QUERY_LENGTH]
 
 
@@ -92,9 +104,9 @@ def place_status(lieu: LieuPage, at: dt.datetime) -> PlaceStatus:
     return PlaceStatus(lieu.title, lieu.url, lieu.address, status.is_open, status.label)
 
 
-def fiche_card(fiche: FichePage, at: dt.datetime) -> AnswerCard:
+def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "") -> AnswerCard:
     return AnswerCard(
-        id=f"page:{fiche.pk}",
+        id=key or f"fiche:{fiche.slug}",
         url=fiche.url,
         title=fiche.title,
         type="fiche",
@@ -106,30 +118,94 @@ def fiche_card(fiche: FichePage, at: dt.datetime) -> AnswerCard:
     )
 
 
-def answer_query(*, query: str, limit: int = 10, at: dt.datetime | None = None) -> AnswerResponse:
-    """Rank published content for a resident's question; answer first when confident."""
-    at = at or timezone.now()
+def _card(doc: SearchDocument, at: dt.datetime) -> AnswerCard:
+    if doc.kind == "fiche" and doc.page_id:
+        fiche = (
+            FichePage.objects.filter(pk=doc.page_id)
+            .prefetch_related("places__lieu__opening_rules", "places__lieu__opening_exceptions")
+            .first()
+        )
+        if fiche is not None:
+            return fiche_card(fiche, at, doc.key)
+    places = []
+    if doc.kind == "lieu" and doc.page_id:
+        lieu = (
+            LieuPage.objects.filter(pk=doc.page_id)
+            .prefetch_related("opening_rules", "opening_exceptions")
+            .first()
+        )
+        places = [place_status(lieu, at)] if lieu else []
+    return AnswerCard(
+        id=doc.key,
+        url=doc.url,
+        title=doc.title or ranking.fallback_title(doc),
+        type=doc.kind,
+        short_answer=doc.short_answer,
+        places=places,
+        source=doc.source,
+        licence=doc.licence,
+    )
+
+
+def answer_query(
+    *,
+    query: str,
+    limit: int = 10,
+    at: dt.datetime | None = None,
+    filters: dict[str, str] | None = None,
+) -> AnswerResponse:
+    """Rank published content for a resident's question; answer first when confident.
+
+    ``filters`` (optional) keeps results whose facets match, e.g. ``{"type": "fiche"}``.
+    """
+    now = at or timezone.now()
     text = normalise_query(query)
-    if not any(ch.isalnum() for ch in text):
-        return AnswerResponse(query=text, answer=None, confidence=0.0, results=[])
-    hits = list(Page.objects.live().public().specific().search(text)[:limit])
+    if not normalise(text):
+        return AnswerResponse(query=text, answer=None, confidence=0.0, results=[], at=now)
+    vocab = index.vocabulary()
+    meaning = understand(text, now=now, vocab=vocab)
+    moment = meaning.time.at if meaning.time else now
+    ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
+    confidence, margin = ranking.confidence(
+        [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
+    )
+    if ranked and semantic.enabled():
+        lexical_top = ranked[0][0].pk
+        ranked = ranking.fuse_semantic(ranked, text)
+        if ranked[0][0].pk != lexical_top:
+            confidence *= ranking.SEMANTIC_DISAGREEMENT
+    facets = ranking.facet_counts([doc for doc, _ in ranked])
+    if filters:
+        ranked = [(d, s) for d, s in ranked if ranking.facet_match(d, filters)]
+    stems = ranking.query_stems(meaning)
     results = [
         ResultItem(
-            id=f"page:{page.pk}",
-            url=page.url,
-            title=page.title,
-            type=_TYPES.get(page.specific_class.__name__.lower(), "page"),
-            score=round(1.0 / (rank + 1), 4),
-            snippet=(getattr(page, "get_meta_description", lambda: "")() or "")[:300],
-            page_id=page.pk,
+            id=doc.key,
+            url=doc.url,
+            title=doc.title or ranking.fallback_title(doc),
+            type=doc.kind,
+            score=round(score, 4),
+            snippet=ranking.snippet(doc, stems),
+            page_id=doc.page_id,
+            source=doc.source,
+            licence=doc.licence,
         )
-        for rank, page in enumerate(hits)
+        for doc, score in ranked[:limit]
     ]
-    confidence = 0.0
     answer = None
-    if hits:
-        # Placeholder calibration: a single clear hit is more trustworthy than many.
-        confidence = 0.7 if len(hits) == 1 else 0.5
-        if isinstance(hits[0], FichePage) and confidence >= CONFIDENT:
-            answer = fiche_card(hits[0], at)
-    return AnswerResponse(query=text, answer=answer, confidence=confidence, results=results)
+    places = ranking.place_answer(meaning, moment)
+    if places is not None:
+        answer, confidence = places, max(confidence, 0.9)
+    elif ranked and confidence >= CONFIDENT:
+        answer = _card(ranked[0][0], moment)
+    return AnswerResponse(
+        query=text,
+        answer=answer,
+        confidence=round(confidence, 4),
+        results=results,
+        margin=round(margin, 4),
+        suggestion=meaning.suggestion,
+        terms=sorted(stems),
+        at=moment,
+        facets=facets,
+    )

@@ -1,19 +1,128 @@
-"""Search page. Placeholder over Wagtail's database search until the answer engine lands."""
+"""Search page, answer feedback, questions to an agent, OpenSearch description. Thin views."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from wagtail.models import Page
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parvis.content.models.pages import paginate
+from parvis.answers.forms import AgentQuestionForm, FeedbackForm
+from parvis.answers.ranking import FACETS
+from parvis.answers.selectors import CONFIDENT, answer_query
+from parvis.answers.services import agent_question_create, feedback_record, query_log_record
+from parvis.answers.text import MAX_QUERY_LENGTH, normalise
+from parvis.content.models import Audience, ParcoursPage, Quartier, Theme
 
-MAX_QUERY_LENGTH = 200
+PER_PAGE = 10
+FACET_LABELS = {"type": "Type", "theme": "Thème", "audience": "Public", "quartier": "Quartier"}
+TYPE_NAMES = {
+    "fiche": "Démarches",
+    "lieu": "Lieux",
+    "parcours": "Parcours",
+    "recit": "Récits",
+    "actualite": "Actualités",
+    "page": "Pages",
+    "knowledge": "Service-Public.fr",
+}
 
 
+def _first(request: HttpRequest, name: str) -> str:
+    value = request.GET.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _facets(counts: dict[str, dict[str, int]]) -> list[dict]:
+    names = {
+        "theme": dict(Theme.objects.values_list("slug", "name")),
+        "audience": dict(Audience.objects.values_list("slug", "name")),
+        "quartier": dict(Quartier.objects.values_list("slug", "name")),
+        "type": TYPE_NAMES,
+    }
+    return [
+        {
+            "name": name,
+            "label": FACET_LABELS[name],
+            "values": [(v, names[name].get(v, v), n) for v, n in counts[name].items()][:12],
+        }
+        for name in FACETS
+        if name in counts and len(counts[name]) > 1
+    ]
+
+
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        results = paginate(request, Page.objects.live().public().specific().search(query))
-    return render(request, "answers/search.html", {"query": query, "results": results})
+    raw = _first(request, "q")
+    too_long = len(raw) > MAX_QUERY_LENGTH
+    query = " ".join(raw.split())[:MAX_QUERY_LENGTH]
+    filters = {name: _first(request, name) for name in FACETS if _first(request, name)}
+    context: dict = {"query": query, "too_long": too_long, "filters": filters}
+    if normalise(query):
+        response = answer_query(query=query, limit=50, filters=filters or None)
+        if not request.GET.get("page") and not filters:
+            query_log_record(
+                query=query,
+                result_count=len(response.results),
+                confidence=response.confidence,
+            )
+        low = response.answer is None or response.confidence < CONFIDENT
+        context.update(
+            response=response,
+            results=Paginator(response.results, PER_PAGE).get_page(request.GET.get("page")),
+            facets=_facets(response.facets),
+            low_confidence=low,
+            related_parcours=_related_parcours(response) if low else [],
+            agent_form=AgentQuestionForm(initial={"question": query}),
+            feedback_sent=request.GET.get("avis") == "merci",
+        )
+    elif query:
+        context["empty_query"] = True
+    return render(request, "answers/search.html", context)
+
+
+def _related_parcours(response) -> list[ParcoursPage]:  # noqa: ANN001
+    keys = [item.page_id for item in response.results if item.type == "parcours"]
+    found = list(ParcoursPage.objects.live().public().filter(pk__in=keys)[:3])
+    return found or list(ParcoursPage.objects.live().public().order_by("title")[:3])
+
+
+@require_POST
+def feedback(request: HttpRequest) -> HttpResponse:
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        feedback_record(
+            query=form.cleaned_data["q"],
+            document_key=form.cleaned_data["id"],
+            helpful=form.cleaned_data["helpful"] == "oui",
+        )
+        params = {"q": form.cleaned_data["q"], "avis": "merci"}
+        return HttpResponseRedirect(f"{reverse('search')}?{urlencode(params)}#avis", status=303)
+    return render(request, "answers/feedback_error.html", status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def agent_question(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = AgentQuestionForm(request.POST)
+        if form.is_valid():
+            if not form.is_spam():
+                agent_question_create(
+                    question=form.cleaned_data["question"], email=form.cleaned_data["email"]
+                )
+            return render(request, "answers/agent_question_sent.html")
+        return render(request, "answers/agent_question.html", {"form": form}, status=400)
+    form = AgentQuestionForm(initial={"question": _first(request, "q")[:2000]})
+    return render(request, "answers/agent_question.html", {"form": form})
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "answers/opensearch.xml",
+        {"search_url": request.build_absolute_uri(reverse("search"))},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )

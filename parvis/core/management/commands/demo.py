@@ -43,6 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         report = demo_content_load()
+        call_command("answers_reindex", verbosity=0)  # pages published before answers existed
         self.stdout.write(f"Contenu de démonstration : {report.summary()}")
         home = demo_home()
         roles_ensure(root=home)

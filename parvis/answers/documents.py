@@ -1,0 +1,109 @@
+"""What a page or an imported document becomes in the index: fields by weight, facets, key.
+
+Stable ids: a page's id is ``<type>:<slug>`` (``fiche:refaire-carte-identite``,
+``lieu:piscine-leo-lagrange``): readable, stable across databases and reloads of the demo, and
+unique because each page type lives under one index page. Imported documents keep their own id
+(``F34355``). ``page:<pk>`` is accepted as an alias when looking a page up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.html import strip_tags
+from wagtail.models import Page
+
+PAGE_TYPES = {
+    "fichepage": "fiche",
+    "lieupage": "lieu",
+    "parcourspage": "parcours",
+    "recitpage": "recit",
+    "actualitepage": "actualite",
+    "standardpage": "page",
+}
+LEAD_LENGTH = 400
+
+
+def page_type(page: Page) -> str | None:
+    return PAGE_TYPES.get(type(page).__name__.lower())
+
+
+def page_key(page: Page) -> str:
+    return f"{page_type(page) or 'page'}:{page.slug}"
+
+
+def _stream_text(stream: Any) -> str:
+    parts: list[str] = []
+    for block in stream or []:
+        try:
+            parts.extend(str(p) for p in block.block.get_searchable_content(block.value))
+        except (AttributeError, TypeError, ValueError):
+            parts.append(str(block.value))
+    return "\n".join(strip_tags(p) for p in parts)
+
+
+def _slugs(manager: Any) -> list[str]:
+    return [term.slug for term in manager.all()] if manager is not None else []
+
+
+def page_fields(page: Page) -> dict[str, Any] | None:
+    """The index fields of a live page, or None when the page type is not searchable."""
+    kind = page_type(page)
+    if kind is None:
+        return None
+    facets: dict[str, Any] = {
+        "theme": _slugs(getattr(page, "themes", None)),
+        "audience": _slugs(getattr(page, "audiences", None)),
+        "quartier": _slugs(getattr(page, "quartiers", None)),
+    }
+    fields: dict[str, Any] = {"title": page.title, "alternatives": "", "short_answer": ""}
+    body: list[str] = []
+    if kind == "fiche":
+        fields["alternatives"] = page.alternative_questions
+        fields["short_answer"] = page.short_answer
+        body += [strip_tags(page.body), _stream_text(page.steps), _stream_text(page.documents)]
+        body += [page.cost, page.delay]
+        if page.service_id:
+            facets["service"] = page.service.slug
+    elif kind == "lieu":
+        fields["alternatives"] = " ".join(
+            [page.get_kind_display(), page.quartier.name if page.quartier else ""]
+        )
+        fields["short_answer"] = page.description
+        body += [page.address, page.accessibility]
+        facets["quartier"] = [page.quartier.slug] if page.quartier else []
+        facets["kind"] = page.kind
+    elif kind == "parcours":
+        fields["short_answer"] = page.intro
+        body += [f"{s.title}\n{s.context}" for s in page.parcours_steps.all()]
+    elif kind in ("recit", "actualite"):
+        fields["short_answer"] = page.intro
+        body.append(_stream_text(page.body) if kind == "recit" else strip_tags(page.body))
+    else:
+        body.append(strip_tags(page.body))
+    fields["body"] = "\n".join(b for b in body if b)
+    fields["kind"] = kind
+    fields["url"] = page.get_url() or ""
+    fields["facets"] = facets
+    return fields
+
+
+def knowledge_fields(
+    *, title: str, body: str, url: str, source: str, licence: str
+) -> dict[str, Any]:
+    """Index fields of an imported document: its lead paragraph weighs like a short answer."""
+    lead, _, rest = body.strip().partition("\n")
+    if len(lead) > LEAD_LENGTH:
+        lead = lead[:LEAD_LENGTH].rsplit(" ", 1)[0]
+        rest = body.strip()[len(lead) :]
+    return {
+        "kind": "knowledge",
+        "title": title,
+        "alternatives": "",
+        "short_answer": lead,
+        "body": rest,
+        "url": url,
+        "source": source,
+        "licence": licence,
+        "facets": {"source": source},
+    }

@@ -1,0 +1,39 @@
+"""Forms of the search page: a question for an agent, a vote on an answer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AgentQuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("Votre question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Écrivez votre question.")},
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse électronique (facultatif, pour recevoir la réponse)"),
+        required=False,
+        error_messages={"invalid": _("Cette adresse électronique n'est pas valide.")},
+    )
+    # Honeypot: hidden from people (CSS + aria-hidden), filled by robots.
+    website = forms.CharField(label=_("Ne pas remplir"), required=False)
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields:  # tie each error to its field for screen readers
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class FeedbackForm(forms.Form):
+    q = forms.CharField(max_length=200)
+    id = forms.CharField(max_length=200)
+    helpful = forms.ChoiceField(choices=[("oui", _("Oui")), ("non", _("Non"))])

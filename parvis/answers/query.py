@@ -1,0 +1,194 @@
+"""Understanding a resident's question: time words, citizen lexicon, spelling, places."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from parvis.answers.index import Vocabulary
+from parvis.answers.text import STOP_WORDS, content_words, normalise, stem
+
+PARIS = ZoneInfo("Europe/Paris")
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+PARTS_OF_DAY = {"matin": 10, "midi": 12, "aprem": 15, "soir": 19, "soiree": 19, "nuit": 22}
+TIME_WORDS = {"maintenant", "actuellement", "aujourdhui", "demain", "ce", "cet", "cette", "apres"}
+TIME_WORDS |= set(WEEKDAYS) | set(PARTS_OF_DAY) | {"prochain", "h", "heure", "heures"}
+_CLOCK = re.compile(r"\b(?:a )?(\d{1,2}) ?h ?(\d{2})?\b")
+
+# Words that name a kind of place (normalised → LieuKind value).
+PLACE_KINDS = {
+    "piscine": "piscine",
+    "piscines": "piscine",
+    "nager": "piscine",
+    "natation": "piscine",
+    "mediatheque": "mediatheque",
+    "mediatheques": "mediatheque",
+    "bibliotheque": "mediatheque",
+    "bibliotheques": "mediatheque",
+    "mairie": "mairie",
+    "mairies": "mairie",
+    "decheterie": "decheterie",
+    "decheteries": "decheterie",
+    "ccas": "ccas",
+}
+OPEN_WORDS = {"ouvert", "ouverte", "ouverts", "ouvertes", "ouvre", "horaire", "horaires", "ferme"}
+OPEN_WORDS |= {"fermee", "fermes", "fermees", "ouverture", "fermeture"}
+
+
+@dataclass
+class TimeRef:
+    at: dt.datetime
+    explicit: bool  # True when the question named a time ("dimanche", "ce soir")
+
+
+def parse_time(normalised: str, *, now: dt.datetime) -> TimeRef:
+    """The moment a question is about, in Europe/Paris; ``now`` when it names none."""
+    local = now.astimezone(PARIS)
+    words = normalised.split()
+    day = local.date()
+    explicit = False
+    hour: int | None = None
+    minute = 0
+    if "apres demain" in normalised:
+        day, explicit = day + dt.timedelta(days=2), True
+    elif "demain" in words:
+        day, explicit = day + dt.timedelta(days=1), True
+    elif "aujourdhui" in words or "ce soir" in normalised:
+        explicit = True
+    for index, name in enumerate(WEEKDAYS):
+        if name in words:
+            ahead = (index - local.weekday()) % 7
+            if "prochain" in words and ahead == 0:
+                ahead = 7
+            day, explicit = local.date() + dt.timedelta(days=ahead), True
+            break
+    for part, part_hour in PARTS_OF_DAY.items():
+        if part in words:
+            hour, explicit = part_hour, True
+    if "apres" in words and "midi" in words:
+        hour = 15
+    clock = _CLOCK.search(normalised)
+    if clock and 0 <= int(clock.group(1)) <= 23 and int(clock.group(2) or 0) < 60:
+        hour, minute, explicit = int(clock.group(1)), int(clock.group(2) or 0), True
+    if not explicit or "maintenant" in words:
+        return TimeRef(now, explicit=False)
+    if hour is None:
+        hour, minute = (local.hour, local.minute) if day == local.date() else (10, 0)
+    at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=PARIS)
+    return TimeRef(at, explicit=True)
+
+
+def strip_time_words(normalised: str) -> str:
+    text = _CLOCK.sub(" ", normalised)
+    return " ".join(w for w in text.split() if w not in TIME_WORDS)
+
+
+# --- Citizen lexicon --------------------------------------------------------------------------
+
+_lexicon_lock = threading.Lock()
+_lexicon: tuple[float, dict[str, str]] | None = None
+LEXICON_TTL = 60.0
+
+
+def lexicon_invalidate() -> None:
+    global _lexicon
+    _lexicon = None
+
+
+def lexicon() -> dict[str, str]:
+    """Normalised citizen term → normalised expansion, from the editors' lexicon."""
+    global _lexicon
+    current = _lexicon
+    if current is not None and time.monotonic() - current[0] < LEXICON_TTL:
+        return current[1]
+    from parvis.answers.models import LexiconEntry
+
+    with _lexicon_lock:
+        entries = {
+            normalise(e.term): normalise(e.expansion)
+            for e in LexiconEntry.objects.only("term", "expansion")
+        }
+        entries.pop("", None)
+        _lexicon = (time.monotonic(), entries)
+        return entries
+
+
+def expansions(normalised: str) -> list[str]:
+    """Expansions of every lexicon term found in the question (whole words only)."""
+    padded = f" {normalised} "
+    return [exp for term, exp in lexicon().items() if f" {term} " in padded]
+
+
+# --- Spelling ---------------------------------------------------------------------------------
+
+
+def correct(word: str, vocab: Vocabulary) -> str | None:
+    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None."""
+    if len(word) < 4 or word in vocab.words or word.isdigit() or stem(word) in vocab.stems:
+        return None
+    max_edits = 1 if len(word) < 8 else 2
+    found = process.extractOne(
+        word,
+        vocab.words.keys(),
+        scorer=Levenshtein.distance,
+        score_cutoff=max_edits,
+        processor=None,
+    )
+    if found is None:
+        return None
+    # Among equally close words, extractOne keeps the first; prefer the most frequent one.
+    candidates = process.extract(
+        word, vocab.words.keys(), scorer=Levenshtein.distance, score_cutoff=found[1], limit=20
+    )
+    return max(candidates, key=lambda c: (vocab.words.get(c[0], 0), -c[1]))[0]
+
+
+@dataclass
+class Understanding:
+    text: str  # normalised question
+    words: list[str]  # content words after spelling, without time words
+    corrections: dict[str, str] = field(default_factory=dict)
+    expanded: list[str] = field(default_factory=list)  # words added by the lexicon
+    time: TimeRef | None = None
+    place_kind: str | None = None
+    asks_hours: bool = False
+
+    @property
+    def suggestion(self) -> str:
+        """The question with spelling corrected ("Vouliez-vous dire …"), or ""."""
+        if not self.corrections:
+            return ""
+        return " ".join(self.corrections.get(w, w) for w in self.text.split())
+
+
+def understand(raw: str, *, now: dt.datetime, vocab: Vocabulary) -> Understanding:
+    text = normalise(raw, limit=200)
+    time_ref = parse_time(text, now=now)
+    topic = strip_time_words(text)
+    corrections: dict[str, str] = {}
+    words: list[str] = []
+    for word in content_words(topic):
+        fixed = correct(word, vocab)
+        if fixed:
+            corrections[word] = fixed
+        words.append(fixed or word)
+    corrected = " ".join(corrections.get(w, w) for w in topic.split())
+    added = [w for exp in expansions(corrected) for w in content_words(exp)]
+    kind = next((PLACE_KINDS[w] for w in words if w in PLACE_KINDS), None)
+    asks_hours = any(w in OPEN_WORDS for w in words) or time_ref.explicit
+    return Understanding(
+        text=text,
+        words=[w for w in words if w not in STOP_WORDS],
+        corrections=corrections,
+        expanded=added,
+        time=time_ref,
+        place_kind=kind,
+        asks_hours=asks_hours,
+    )

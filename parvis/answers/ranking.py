@@ -1,0 +1,265 @@
+"""Ranking helpers behind ``answer_query``: retrieval call, confidence, snippets, facets, places."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from collections import Counter
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from parvis.answers import index
+from parvis.answers.models import SearchDocument
+from parvis.answers.query import Understanding
+from parvis.answers.text import normalise, stem, stems
+
+EXPANSION_WEIGHT = 0.6
+RERANK_DEPTH = 30
+SEMANTIC_DEPTH = 50
+SEMANTIC_DISAGREEMENT = 0.7  # confidence factor when fusion changes the first result
+LEAD_WORDS = 60  # words of title + question + lead that count as "the beginning"
+LEAD_CHARS = 1_500
+LEAD_BOOST = 0.4
+PROXIMITY_BOOST = 0.1
+SNIPPET_WORDS = 32
+
+# Logistic calibration of P(first result is right), fitted with bench/answers_calibrate.py on
+# the Nantes dev set + Service-Public questions together, with both corpora indexed (observed
+# rate within ±0.08 of predicted in every band). Features: relative margin of the first two
+# scores, share of the question's words in the first result's title/question, log first score.
+CALIBRATION = (-2.17, 12.4, 1.95, 0.42)
+
+
+def query_stems(meaning: Understanding) -> set[str]:
+    return {stem(w) for w in [*meaning.words, *meaning.expanded]}
+
+
+def rank(
+    meaning: Understanding, *, vocab: index.Vocabulary, limit: int
+) -> list[tuple[SearchDocument, float]]:
+    """Candidates from the database's full-text index, then re-ranked on word positions."""
+    weights: dict[str, float] = {}
+    for word in meaning.expanded:
+        weights[stem(word)] = EXPANSION_WEIGHT
+    for word in meaning.words:
+        weights[stem(word)] = 1.0
+    hits = index.search(weights, limit=limit)
+    docs = SearchDocument.objects.in_bulk([pk for pk, _ in hits])
+    ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
+    return rerank(ranked, [stem(w) for w in meaning.words])
+
+
+def fuse_semantic(
+    ranked: list[tuple[SearchDocument, float]], question: str
+) -> list[tuple[SearchDocument, float]]:
+    """Fuse the lexical ranking with the optional semantic one (reciprocal rank fusion)."""
+    from parvis.answers import semantic
+
+    semantic_ids = semantic.search(question, limit=SEMANTIC_DEPTH)
+    if not semantic_ids:
+        return ranked
+    lexical_ids = [doc.pk for doc, _ in ranked]
+    fused = semantic.fuse(lexical_ids, semantic_ids)
+    docs = {doc.pk: doc for doc, _ in ranked}
+    missing = [pk for pk in fused if pk not in docs]
+    docs.update(SearchDocument.objects.in_bulk(missing))
+    order = sorted((pk for pk in fused if pk in docs), key=lambda pk: -fused[pk])
+    return [(docs[pk], fused[pk]) for pk in order]
+
+
+_HEADS: dict[tuple[int, object], list[str]] = {}
+HEADS_CACHE = 5_000
+
+
+def _positions(doc: SearchDocument) -> list[str]:
+    """Stems of a document's beginning, in order (cached per version of the document)."""
+    key = (doc.pk, doc.updated_at)
+    stems_ = _HEADS.get(key)
+    if stems_ is None:
+        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{doc.body[:LEAD_CHARS]}"
+        stems_ = [word_stem(m.group()) for m in _WORD.finditer(head)]
+        if len(_HEADS) >= HEADS_CACHE:
+            _HEADS.clear()
+        _HEADS[key] = stems_
+    return stems_
+
+
+def rerank(
+    ranked: list[tuple[SearchDocument, float]], asked: list[str]
+) -> list[tuple[SearchDocument, float]]:
+    """Boost candidates whose beginning holds the question's words, and its word pairs nearby.
+
+    An answer states its subject first (title, question, lead), and a question's neighbouring
+    words ("carte" "identité") stay neighbours in the text that answers it. The boosts are a
+    share of the best lexical score, so they only reorder close candidates.
+    """
+    if not ranked or not asked:
+        return ranked
+    best = ranked[0][1]
+    unique = set(asked)
+    pairs = list(zip(asked, asked[1:], strict=False))
+    out = []
+    for position, (doc, score) in enumerate(ranked):
+        if position >= RERANK_DEPTH:
+            out.append((doc, score))
+            continue
+        seq = _positions(doc)
+        lead = set(seq[:LEAD_WORDS])
+        coverage = sum(1 for t in unique if t in lead) / len(unique)
+        where: dict[str, list[int]] = {}
+        for i, term in enumerate(seq):
+            if term in unique:
+                where.setdefault(term, []).append(i)
+        near = sum(
+            1
+            for a, b in pairs
+            if any(abs(i - j) <= 3 for i in where.get(a, [])[:50] for j in where.get(b, [])[:50])
+        )
+        proximity = near / len(pairs) if pairs else 0.0
+        out.append((doc, score + best * (LEAD_BOOST * coverage + PROXIMITY_BOOST * proximity)))
+    out.sort(key=lambda pair: -pair[1])
+    return out
+
+
+def confidence_features(
+    scores: list[float], meaning: Understanding, top: SearchDocument
+) -> list[float]:
+    """Relative margin of the first two scores, share of the question's words in the first
+    result's title/question fields, log of the first score."""
+    margin = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 1.0
+    asked = {stem(w) for w in meaning.words}
+    head = set(stems(f"{top.title} {top.alternatives}"))
+    coverage = len(asked & head) / len(asked) if asked else 0.0
+    return [max(0.0, min(1.0, margin)), coverage, math.log1p(max(scores[0], 0.0))]
+
+
+def confidence(
+    scores: list[float], meaning: Understanding, top: SearchDocument | None
+) -> tuple[float, float]:
+    """(calibrated probability that the first result is right, raw relative margin)."""
+    if not scores or top is None or scores[0] <= 0:
+        return 0.0, 0.0
+    x = confidence_features(scores, meaning, top)
+    a, *w = CALIBRATION
+    z = a + sum(c * v for c, v in zip(w, x, strict=True))
+    return 1 / (1 + math.exp(-z)), x[0]
+
+
+def fallback_title(doc: SearchDocument) -> str:
+    lead = doc.short_answer or doc.body
+    return (lead[:90].rsplit(" ", 1)[0] + " …") if len(lead) > 90 else lead
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_stem(word: str) -> str:
+    """The stem of one surface word (cached: snippets look at thousands of words)."""
+    return stem(normalise(word))
+
+
+def snippet(doc: SearchDocument, terms: set[str]) -> str:
+    """The passage of the short answer or body with the most of the question's words."""
+    best = doc.short_answer or ""
+    best_hits = _hits(best, terms)
+    body = doc.body[:8_000]
+    words = list(_WORD.finditer(body))
+    if words:
+        marks = [word_stem(m.group()) in terms for m in words]
+        window = SNIPPET_WORDS
+        running = sum(marks[:window])
+        top, top_at = running, 0
+        for i in range(window, len(words)):
+            running += marks[i] - marks[i - window]
+            if running > top:
+                top, top_at = running, i - window + 1
+        if top > best_hits or not best:
+            start = words[top_at].start()
+            end = words[min(top_at + window, len(words)) - 1].end()
+            text = body[start:end].replace("\n", " ")
+            best = ("… " if start else "") + text + (" …" if end < len(body) else "")
+    return best[:400]
+
+
+def _hits(text: str, terms: set[str]) -> int:
+    return sum(1 for m in _WORD.finditer(text) if word_stem(m.group()) in terms)
+
+
+FACETS = ("type", "theme", "audience", "quartier")
+
+
+def _facet_values(doc: SearchDocument, name: str) -> list[str]:
+    if name == "type":
+        return [doc.kind]
+    value = (doc.facets or {}).get(name, [])
+    return value if isinstance(value, list) else [value]
+
+
+def facet_counts(docs: list[SearchDocument]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        counter: Counter[str] = Counter()
+        for doc in docs:
+            counter.update(v for v in _facet_values(doc, name) if v)
+        if counter:
+            counts[name] = dict(counter.most_common())
+    return counts
+
+
+def facet_match(doc: SearchDocument, filters: dict[str, str]) -> bool:
+    return all(
+        value in _facet_values(doc, name) for name, value in filters.items() if name in FACETS
+    )
+
+
+def place_answer(meaning: Understanding, at: dt.datetime) -> Any:
+    """A structured answer for "piscine ouverte dimanche": the places of that kind, open or not."""
+    from parvis.answers.selectors import AnswerCard, place_status
+    from parvis.content.models import LieuKind, LieuPage, Quartier
+
+    if meaning.place_kind is None:
+        return None
+    quartier = next(
+        (q for q in Quartier.objects.all() if f" {normalise(q.name)} " in f" {meaning.text} "),
+        None,
+    )
+    other = [w for w in meaning.words if normalise(w) not in _PLACE_CONTEXT]
+    if not meaning.asks_hours and quartier is None and other:
+        return None
+    lieux = (
+        LieuPage.objects.live()
+        .public()
+        .filter(kind=meaning.place_kind)
+        .order_by("title")
+        .prefetch_related("opening_rules", "opening_exceptions")
+    )
+    if quartier is not None and lieux.filter(quartier=quartier).exists():
+        lieux = lieux.filter(quartier=quartier)
+    statuses = [place_status(lieu, at) for lieu in lieux[:20]]
+    if not statuses:
+        return None
+    statuses.sort(key=lambda s: not s.is_open)
+    open_count = sum(s.is_open for s in statuses)
+    label = LieuKind(meaning.place_kind).label
+    where = _(" à %(quartier)s") % {"quartier": quartier.name} if quartier else ""
+    summary = _("%(open)d sur %(total)d ouvert(s) à ce moment-là.") % {
+        "open": open_count,
+        "total": len(statuses),
+    }
+    return AnswerCard(
+        id=f"lieux:{meaning.place_kind}",
+        url=statuses[0].url,
+        title=f"{label}{where}",
+        type="lieux",
+        short_answer=summary,
+        places=statuses,
+    )
+
+
+_PLACE_CONTEXT = {"pres", "proche", "quartier", "ou", "trouver", "adresse", "la", "plus"}
+_PLACE_CONTEXT |= {"piscine", "piscines", "mediatheque", "mediatheques", "bibliotheque"}
+_PLACE_CONTEXT |= {"bibliotheques", "mairie", "mairies", "decheterie", "decheteries", "ccas"}

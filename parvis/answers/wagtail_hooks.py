@@ -1,0 +1,75 @@
+"""Back office of the answer engine: citizen lexicon, questions to agents, unanswered queries."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from parvis.answers.models import AgentQuestion, LexiconEntry
+
+
+class LexiconViewSet(SnippetViewSet):
+    model = LexiconEntry
+    icon = "openquote"
+    menu_label = _("Lexique des habitants")
+    list_display = ["term", "expansion"]
+    search_fields = ["term", "expansion"]
+
+
+class AgentQuestionViewSet(SnippetViewSet):
+    model = AgentQuestion
+    icon = "help"
+    menu_label = _("Questions aux agents")
+    list_display = ["question", "service", "answered", "created_at"]
+    list_filter = ["service", "answered"]
+    panels = [
+        FieldPanel("question"),
+        FieldPanel("email"),
+        FieldPanel("service"),
+        FieldPanel("answered"),
+    ]
+
+
+class AnswersGroup(SnippetViewSetGroup):
+    items = (LexiconViewSet, AgentQuestionViewSet)
+    menu_icon = "search"
+    menu_label = _("Réponses")
+    menu_order = 250
+
+
+register_snippet(AnswersGroup)
+
+
+def unanswered_view(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+
+    from parvis.answers.selectors_admin import unanswered_queries
+
+    days = request.GET.get("jours", "90")
+    days_int = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 90
+    return render(
+        request,
+        "answers/admin/unanswered.html",
+        {"groups": unanswered_queries(days=days_int), "days": days_int},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list:
+    return [path("reponses/sans-reponse/", unanswered_view, name="answers_unanswered")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_unanswered_menu_item() -> MenuItem:
+    return MenuItem(
+        _("Questions sans réponse"),
+        reverse("answers_unanswered"),
+        icon_name="warning",
+        order=260,
+    )
