@@ -23,11 +23,12 @@ CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
 FEATURES = ("top_score", "margin", "relative_margin", "agreement", "query_tokens")
 AGREEMENT_DEPTH = 5
 
-# A sane default before any fit: trust a clear lead over the runner-up, little else.
+# A sane default before any fit, whatever the engine's score scale: trust only a clear
+# relative lead over the runner-up (p >= 0.8 from a relative margin of about 0.67).
 DEFAULT_MODEL = {
     "features": list(FEATURES),
-    "weights": [1.0, 2.0, 6.0, 1.0, 0.0],
-    "bias": -4.5,
+    "weights": [0.0, 0.0, 8.0, 0.5, 0.0],
+    "bias": -4.0,
     "mean": [0.0] * len(FEATURES),
     "scale": [1.0] * len(FEATURES),
     "threshold": 0.8,
@@ -105,8 +106,9 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def calibration_load(path: Path = CALIBRATION_PATH) -> Calibration:
+def calibration_load(path: Path | None = None) -> Calibration:
     """The fitted model if its file is readable, the default otherwise."""
+    path = path or CALIBRATION_PATH
     try:
         return Calibration.from_dict(json.loads(path.read_text()))
     except (OSError, ValueError, KeyError, TypeError):

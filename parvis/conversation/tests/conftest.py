@@ -13,6 +13,14 @@ from parvis.core.models import AgentProfile
 from parvis.core.roles import AGENTS
 
 
+@pytest.fixture(autouse=True)
+def default_calibration(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+    """Tests use the engine-agnostic default model, not the one fitted on real data."""
+    monkeypatch.setattr(
+        "parvis.conversation.calibration.CALIBRATION_PATH", tmp_path / "absent.json"
+    )
+
+
 @pytest.fixture
 def service_x(db) -> Service:  # noqa: ANN001 — pytest-django fixture
     return Service.objects.create(name="État civil test", slug="etat-civil-test")
