@@ -34,8 +34,9 @@ _HUMAN_ALONE = {"agent", "humain", "human", "conseiller", "conseillere", "operat
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and punctuation: the form used to compare wordings."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    for _round in range(2):  # case-folding can reveal characters to decompose, and back
+        text = unicodedata.normalize("NFKD", text).casefold()
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parvis.conversation.assistant import fold
@@ -26,6 +26,7 @@ def test_case_and_punctuation_do_not_change_the_key(items: list[str]) -> None:
     assert wording_key(text.upper() + " ?!") == wording_key(text)
 
 
+@settings(max_examples=2000)
 @given(st.text(max_size=80))
 def test_fold_is_idempotent(text: str) -> None:
     """Folding a folded text changes nothing."""
