@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parvis.content",
     "parvis.answers",
     "parvis.conversation",
+    "parvis.reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -339,3 +340,30 @@ PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
 PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
 PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
 PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))
+
+# --- reports ---
+# Map tiles come only from a server the city configures (e.g. its own tile server or the IGN
+# Géoplateforme WMTS); without one, residents place a report with an address field.
+PARVIS_MAP_TILES_URL = os.environ.get("PARVIS_MAP_TILES_URL", "")
+PARVIS_MAP_ATTRIBUTION = os.environ.get("PARVIS_MAP_ATTRIBUTION", "")
+if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
+    # The one third-party host pages may load from: the city's own choice of tile server.
+    _tiles_origin = "/".join(PARVIS_MAP_TILES_URL.split("/", 3)[:3])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tiles_origin)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
+PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))
+PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BYTES", "10485760"))
+PARVIS_OPEN311_JURISDICTION = os.environ.get("PARVIS_OPEN311_JURISDICTION", _host)
+# (hits, window in seconds) per client address, and per API key for Open311.
+PARVIS_RATELIMITS = {
+    "reports.create": [(10, 600), (50, 86400)],
+    "reports.support": [(30, 600)],
+    "open311.post": [(600, 60)],
+    "open311.post.key": [(600, 60)],
+    "api.create": [(60, 60)],
+}
+if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
+    import json
+
+    PARVIS_RATELIMITS.update(json.loads(os.environ["PARVIS_RATELIMITS_JSON"]))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("parvis.reports.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", answers_views.agent_question, name="answers_agent_question"),
     path("assistant/", include("parvis.conversation.urls")),
+    path("signalements/", include("parvis.reports.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -29,21 +29,12 @@ def register_admin_urls() -> list:
     return [path("conversations/", include("parvis.conversation.admin_urls"))]
 
 
-# The reports app adds "Signalements" to a menu of the same name (unified at merge).
-agents_menu = Menu(register_hook_name="register_agents_desk_menu_item")
-
-
-@hooks.register("register_agents_desk_menu_item")
+# The "Guichet des agents" submenu is defined once (by the reports app, hook below); each
+# agents' inbox adds its item to it.
+@hooks.register("register_guichet_menu_item")
 def register_conversations_item() -> MenuItem:
     return AgentsMenuItem(
-        _("Conversations"), reverse("conversation_admin:inbox"), icon_name="comment", order=100
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_agents_desk() -> SubmenuMenuItem:
-    return SubmenuMenuItem(
-        _("Guichet des agents"), agents_menu, icon_name="group", name="guichet", order=250
+        _("Conversations"), reverse("conversation_admin:inbox"), icon_name="comment", order=200
     )
 
 

@@ -69,3 +69,47 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.role})" if self.role else self.display_name
+
+
+class IdempotencyRecord(models.Model):
+    """The stored outcome of a write sent with an Idempotency-Key (IETF httpapi draft).
+
+    ``scope`` is the client's identity (an API key's id, a channel) so a client can only ever
+    replay its own responses. ``in_flight`` rows carry a lease: a crashed request's row is
+    taken over once its lease has expired.
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    in_flight = models.BooleanField(default=True)
+    lease_until = models.DateTimeField()
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_type = models.CharField(max_length=100, blank=True)
+    response_body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class RateLimitCounter(models.Model):
+    """A fixed-window hit counter, used when no shared cache (Redis) is configured."""
+
+    bucket = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "window_start"], name="ratelimit_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.window_start}={self.count}"

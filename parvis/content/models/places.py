@@ -55,7 +55,12 @@ class LieuIndexPage(Page):
         if quartier is not None:
             lieux = lieux.filter(quartier=quartier)
         context.update(
-            lieux=paginate(request, lieux.select_related("quartier")),
+            lieux=paginate(
+                request,
+                lieux.select_related("quartier").prefetch_related(
+                    "opening_rules", "opening_exceptions"
+                ),
+            ),
             kinds=LieuKind.choices,
             current_kind=kind if kind in LieuKind.values else "",
             quartiers=Quartier.objects.all(),
@@ -143,7 +148,7 @@ class LieuPage(Page):
     @property
     def has_hours(self) -> bool:
         """False when nobody entered hours: "not known" must not read as "closed"."""
-        return self.opening_rules.exists()
+        return bool(self.opening_rules.all())  # uses prefetched rows when there are some
 
     @property
     def address(self) -> str:

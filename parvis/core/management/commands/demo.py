@@ -48,6 +48,9 @@ class Command(BaseCommand):
         home = demo_home()
         roles_ensure(root=home)
         self._users()
+        from parvis.reports.demo import reports_demo_load
+
+        self.stdout.write(f"Signalements de démonstration : {reports_demo_load()} créés")
         if not options["no_serve"]:
             call_command("serve", bind=f"{options['host']}:{options['port']}", workers=2)
 

@@ -30,6 +30,9 @@ class Command(BaseCommand):
             "30",
             "--graceful-timeout",
             "10",
+            # One shared control socket path would make parallel instances (tests,
+            # benchmarks, several ports on one host) fight over it; nothing uses it.
+            "--no-control-socket",
             # Our own middleware writes the access log without client addresses.
             "--error-logfile",
             "-",

@@ -1,0 +1,136 @@
+"""/api/v1/reports: the city's own apps list, read and file reports (JSON, OpenAPI-documented)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from parvis.core.idempotency import idempotency_key_parse
+from parvis.core.ratelimit import ratelimit_request
+from parvis.reports.errors import ReportNotFound
+from parvis.reports.models import Report
+from parvis.reports.privacy import public_text
+from parvis.reports.selectors import categories_active, report_get_public, reports_public
+from parvis.reports.services import report_create
+
+router = Router(tags=["signalements"])
+
+
+class ReportOut(Schema):
+    id: int
+    category: str
+    category_name: str
+    status: str
+    status_reason: str
+    description: str
+    address: str
+    quartier: str | None
+    lat: float | None
+    long: float | None
+    support_count: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    url: str
+
+
+class ReportIn(Schema):
+    category: str = Field(..., description="Code de la catégorie (voir /open311/v2/services)")
+    description: str = Field(..., max_length=4000)
+    lat: float | None = Field(None, ge=-90, le=90)
+    long: float | None = Field(None, ge=-180, le=180)
+    address: str = Field("", max_length=250)
+    email: str | None = Field(None, description="Jamais publié ; pour prévenir le déclarant")
+
+
+class ReportPage(Schema):
+    count: int
+    page: int
+    results: list[ReportOut]
+
+
+class Error(Schema):
+    error: str
+
+
+def _out(report: Report) -> ReportOut:
+    return ReportOut(
+        id=report.pk,
+        category=report.category.code,
+        category_name=report.category.name,
+        status=report.status,
+        status_reason=public_text(report.status_reason),
+        description=public_text(report.description),
+        address=public_text(report.address),
+        quartier=report.quartier.slug if report.quartier else None,
+        lat=report.latitude,
+        long=report.longitude,
+        support_count=report.support_count,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+        url=report.get_absolute_url(),
+    )
+
+
+@router.get("", response=ReportPage, summary="Lister les signalements publics")
+def reports_list(
+    request: HttpRequest,
+    quartier: str = "",
+    category: str = "",
+    status: str = "",
+    page: Query[int] = 1,
+) -> ReportPage:
+    page = min(max(page, 1), 100_000)
+    qs = reports_public(quartier=quartier[:60], category=category[:60], status=status[:20])
+    size = 50
+    rows = qs[(page - 1) * size : page * size]
+    return ReportPage(count=qs.count(), page=page, results=[_out(r) for r in rows])
+
+
+@router.get("/{int:report_id}", response={200: ReportOut, 404: Error}, summary="Un signalement")
+def reports_get(request: HttpRequest, report_id: int) -> ReportOut:
+    try:
+        return _out(report_get_public(pk=report_id))
+    except ReportNotFound:
+        raise HttpError(404, "Signalement introuvable.") from None
+
+
+@router.post(
+    "",
+    response={
+        201: ReportOut,
+        200: ReportOut,
+        400: Error,
+        404: Error,
+        409: Error,
+        422: Error,
+        429: Error,
+    },
+    summary="Déposer un signalement",
+    description=(
+        "Accepte un en-tête Idempotency-Key : une nouvelle tentative avec la même clé renvoie "
+        "le signalement déjà créé (200) au lieu d'en créer un second."
+    ),
+)
+def reports_create(request: HttpRequest, payload: ReportIn, response: HttpResponse):  # noqa: ANN201
+    wait = ratelimit_request(request, scope="api.create")
+    if wait:
+        response["Retry-After"] = str(wait)
+        return Status(429, {"error": "Trop de requêtes : réessayez plus tard."})
+    category = categories_active().filter(code=payload.category).first()
+    if category is None:
+        return Status(404, {"error": "Catégorie inconnue."})
+    report, replayed = report_create(
+        category=category,
+        description=payload.description,
+        latitude=payload.lat,
+        longitude=payload.long,
+        address=payload.address,
+        email=payload.email or None,
+        idempotency_key=idempotency_key_parse(request.headers.get("Idempotency-Key")),
+        idempotency_scope="api",
+        channel=Report.Channel.API,
+    )
+    return Status(200 if replayed else 201, _out(report))

@@ -1,0 +1,110 @@
+"""Reports and categories as Open311 resources (codes and ids always as strings)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.utils import timezone
+
+from parvis.reports.errors import ReportInvalid
+from parvis.reports.models import Category, Report
+from parvis.reports.privacy import public_text
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-29T00:00:00Z"
+DANGER = "danger"
+ATTRIBUTES = [
+    {
+        "variable": False,
+        "code": "vie_privee",
+        "datatype": "text",
+        "required": False,
+        "datatype_description": "",
+        "order": 1,
+        "description": (
+            "La description est publiée : n'y mettez ni nom, ni téléphone, ni adresse personnelle."
+        ),
+    },
+    {
+        "variable": True,
+        "code": DANGER,
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": "oui ou non",
+        "order": 2,
+        "description": "Le problème présente-t-il un danger immédiat ?",
+        "values": [{"key": "oui", "name": "Oui"}, {"key": "non", "name": "Non"}],
+    },
+]
+
+
+def _dt(value: object) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds")  # type: ignore[arg-type]
+
+
+def discovery(request: HttpRequest) -> dict[str, object]:
+    return {
+        "changeset": CHANGESET,
+        "contact": f"{settings.WAGTAIL_SITE_NAME} — {settings.BASE_URL}",
+        "key_service": f"{settings.BASE_URL}/admin/ (clés Open311 délivrées par la Ville)",
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": f"{settings.BASE_URL}/open311/v2",
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+def service(category: Category) -> dict[str, object]:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or category.name,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": category.keywords,
+        "group": str(category.get_group_display()),
+    }
+
+
+def service_definition(category: Category) -> dict[str, object]:
+    return {"service_code": category.code, "attributes": ATTRIBUTES}
+
+
+def attributes_parse(category: Category, params: QueryDict) -> dict[str, object]:
+    """The ``attribute[CODE]`` answers, checked against the category's definition."""
+    danger = params.get(f"attribute[{DANGER}]", "").strip()
+    if danger and danger not in ("oui", "non"):
+        raise ReportInvalid("attribute[danger] doit valoir oui ou non.", code="attribute")
+    return {DANGER: danger} if danger else {}
+
+
+def request(http: HttpRequest, report: Report) -> dict[str, object]:
+    public_updates = [u for u in report.updates.all() if u.public and u.message]
+    photos = list(report.photos.all())
+    return {
+        "service_request_id": str(report.pk),
+        "status": "open" if report.is_open else "closed",
+        "status_notes": public_text(public_updates[-1].message) if public_updates else "",
+        "service_name": report.category.name,
+        "service_code": report.category.code,
+        "description": public_text(report.description),
+        "agency_responsible": report.category.service.name,
+        "service_notice": "",
+        "requested_datetime": _dt(report.created_at),
+        "updated_datetime": _dt(report.updated_at),
+        "address": public_text(report.address),
+        "address_id": "",
+        "zipcode": "",
+        "lat": report.latitude,
+        "long": report.longitude,
+        "media_url": (
+            http.build_absolute_uri(f"/signalements/photos/{photos[0].token}/grande.jpg")
+            if photos
+            else ""
+        ),
+    }

@@ -1,0 +1,115 @@
+"""Machine-readable public outputs: GeoJSON for the map, RSS/Atom per quartier, open data."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib.syndication.views import Feed
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from parvis.content.models import Quartier
+from parvis.reports.models import Report
+from parvis.reports.privacy import public_text
+from parvis.reports.selectors import reports_counts, reports_public
+
+MAP_LIMIT = 1000
+
+
+def report_public_dict(report: Report) -> dict[str, object]:
+    """The public fields of a report (never the email, never internal notes)."""
+    return {
+        "id": report.pk,
+        "category": report.category.code,
+        "category_name": report.category.name,
+        "status": report.status,
+        "status_label": str(report.get_status_display()),
+        "status_reason": public_text(report.status_reason),
+        "description": public_text(report.description),
+        "address": public_text(report.address),
+        "quartier": report.quartier.slug if report.quartier else None,
+        "lat": report.latitude,
+        "long": report.longitude,
+        "support_count": report.support_count,
+        "created_at": report.created_at.isoformat(),
+        "updated_at": report.updated_at.isoformat(),
+        "url": report.get_absolute_url(),
+    }
+
+
+def reports_geojson(request: HttpRequest) -> JsonResponse:
+    """Open public reports with a position, as GeoJSON for the map."""
+    filters = {k: request.GET.get(k, "")[:60] for k in ("quartier", "category", "status")}
+    qs = reports_public(**filters).filter(latitude__isnull=False)[:MAP_LIMIT]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r.longitude, r.latitude]},
+            "properties": {
+                k: v for k, v in report_public_dict(r).items() if k not in ("lat", "long")
+            },
+        }
+        for r in qs
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def opendata_json(request: HttpRequest) -> HttpResponse:
+    body = json.dumps(reports_counts(), cls=DjangoJSONEncoder, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def opendata_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="signalements-comptes.csv"'
+    writer = csv.DictWriter(
+        response, fieldnames=["category", "category_name", "quartier", "status", "count"]
+    )
+    writer.writeheader()
+    writer.writerows(reports_counts())
+    return response
+
+
+class QuartierFeed(Feed):
+    """The latest public reports of a quartier (RSS 2.0; see QuartierAtomFeed)."""
+
+    def get_object(self, request: HttpRequest, slug: str) -> Quartier:
+        return get_object_or_404(Quartier, slug=slug)
+
+    def title(self, obj: Quartier) -> str:
+        return _("Signalements — %(name)s") % {"name": obj.name}
+
+    def link(self, obj: Quartier) -> str:
+        return reverse("reports:list") + f"?quartier={obj.slug}"
+
+    def description(self, obj: Quartier) -> str:
+        return _("Les derniers signalements publics du quartier %(name)s.") % {"name": obj.name}
+
+    def items(self, obj: Quartier) -> list[Report]:
+        return list(reports_public(quartier=obj.slug)[:50])
+
+    def item_title(self, item: Report) -> str:
+        return f"n° {item.pk} — {item.category.name} ({item.get_status_display()})"
+
+    def item_description(self, item: Report) -> str:
+        return public_text(item.description)
+
+    def item_pubdate(self, item: Report):  # noqa: ANN201 — Django's Feed protocol
+        return item.created_at
+
+    def item_updateddate(self, item: Report):  # noqa: ANN201
+        return item.updated_at
+
+
+class QuartierAtomFeed(QuartierFeed):
+    feed_type = Atom1Feed
+    subtitle = QuartierFeed.description
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404

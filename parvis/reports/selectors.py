@@ -1,0 +1,151 @@
+"""What the reports app reads for pages, feeds, APIs and the agents' inbox."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from parvis.core.selectors import agent_services
+from parvis.reports.errors import ReportNotFound
+from parvis.reports.models import Category, Report
+
+
+def categories_active() -> QuerySet[Category]:
+    """Categories offered to residents, in display order."""
+    return Category.objects.filter(active=True).select_related("service")
+
+
+def categories_grouped() -> list[tuple[str, list[Category]]]:
+    """Active categories as (group label, categories) pairs, for grouped radios."""
+    groups: dict[str, list[Category]] = {}
+    for category in categories_active():
+        groups.setdefault(str(category.get_group_display()), []).append(category)
+    return list(groups.items())
+
+
+def reports_public(
+    *,
+    quartier: str = "",
+    category: str = "",
+    status: str = "",
+) -> QuerySet[Report]:
+    """Reports anyone may see (never the hidden ones), newest first, with optional filters."""
+    qs = Report.objects.filter(hidden=False).select_related(
+        "category", "category__service", "quartier"
+    )
+    if quartier:
+        qs = qs.filter(quartier__slug=quartier)
+    if category:
+        qs = qs.filter(category__code=category)
+    if status == "open":
+        qs = qs.filter(status__in=Report.OPEN_STATUSES)
+    elif status == "closed":
+        qs = qs.exclude(status__in=Report.OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def report_get_public(*, pk: int) -> Report:
+    """A public report, or ReportNotFound (hidden reports do not exist for the public)."""
+    report = reports_public().filter(pk=pk).first()
+    if report is None:
+        raise ReportNotFound("Signalement introuvable.", code="not_found")
+    return report
+
+
+def report_get_by_reference(*, reference: str) -> Report:
+    """The report a tracking link points to (even hidden: its author may follow it)."""
+    report = Report.objects.select_related("category").filter(reference=reference).first()
+    if report is None:
+        raise ReportNotFound("Signalement introuvable.", code="not_found")
+    return report
+
+
+def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 6_371_000 * 2 * math.asin(math.sqrt(a))
+
+
+def reports_near(
+    *,
+    category: Category,
+    latitude: float | None,
+    longitude: float | None,
+    address: str = "",
+    radius_m: float = 300,
+    limit: int = 5,
+) -> list[Report]:
+    """Open public reports of the same category near a point (or at the same address)."""
+    qs = reports_public(category=category.code, status="open").filter(merged_into=None)
+    if latitude is not None and longitude is not None:
+        dlat = radius_m / 111_000
+        dlon = radius_m / (111_000 * max(0.1, math.cos(math.radians(latitude))))
+        box = qs.filter(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+        found = [
+            r
+            for r in box[:200]
+            if _distance_m(latitude, longitude, r.latitude, r.longitude) <= radius_m
+        ]
+        return found[:limit]
+    if address.strip():
+        return list(qs.filter(address__iexact=address.strip())[:limit])
+    return []
+
+
+def report_get_for(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Report:
+    """A report the agent ``user`` may act on (any visibility), or ReportNotFound."""
+    report = reports_inbox(user=user).filter(pk=pk).first()
+    if report is None:
+        raise ReportNotFound("Signalement introuvable.", code="not_found")
+    return report
+
+
+def reports_inbox(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    status: str = "",
+    category: str = "",
+    assigned: str = "",
+    hidden: str = "",
+    q: str = "",
+) -> QuerySet[Report]:
+    """The agent's work queue: reports of their services, hidden ones included."""
+    qs = Report.objects.filter(category__service__in=agent_services(user=user)).select_related(
+        "category", "category__service", "assigned_to", "quartier"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category__code=category)
+    if assigned == "me":
+        qs = qs.filter(assigned_to=user)
+    elif assigned == "none":
+        qs = qs.filter(assigned_to=None)
+    if hidden == "1":
+        qs = qs.filter(Q(hidden=True))
+    if q:
+        qs = qs.filter(Q(description__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("-created_at", "-pk")
+
+
+def reports_counts() -> list[dict[str, object]]:
+    """Open-data counts of public reports by category, quartier and status."""
+    counter: Counter[tuple[str, str, str, str]] = Counter()
+    rows = reports_public().values_list(
+        "category__code", "category__name", "quartier__slug", "status"
+    )
+    for code, name, quartier, status in rows:
+        counter[(code, name, quartier or "", status)] += 1
+    return [
+        {"category": c, "category_name": n, "quartier": q, "status": s, "count": count}
+        for (c, n, q, s), count in sorted(counter.items())
+    ]

@@ -1,0 +1,342 @@
+"""What the reports app does: file, support, flag, answer, merge, hide and redact reports.
+
+Every service is one transaction; every notification goes through the outbox in that same
+transaction, so a committed change never loses its email and a rolled-back one sends none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from parvis.content.models import Quartier
+from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
+from parvis.core.notifications import outbox_enqueue
+from parvis.core.selectors import agent_profile_get, agent_services
+from parvis.reports.errors import ReportAccessDenied, ReportInvalid
+from parvis.reports.models import Category, Flag, Photo, Report, ReportUpdate, Support
+from parvis.reports.photos import MAX_PHOTOS, PreparedPhoto
+from parvis.reports.privacy import MASK
+
+MAX_DESCRIPTION = 4000
+FLAGS_TO_HIDE = 3
+
+
+def _location_check(latitude: float | None, longitude: float | None, address: str) -> None:
+    if (latitude is None) != (longitude is None):
+        raise ReportInvalid(_("Indiquez la latitude et la longitude ensemble."), code="location")
+    if latitude is not None and longitude is not None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ReportInvalid(_("Cette position n'existe pas (WGS84)."), code="location")
+    elif not address.strip():
+        raise ReportInvalid(_("Indiquez une adresse ou une position."), code="location")
+
+
+def _report_check(*, category: Category, description: str, email: str | None) -> None:
+    if not category.active:
+        raise ReportInvalid(_("Cette catégorie n'est plus proposée."), code="category")
+    if not description.strip():
+        raise ReportInvalid(_("Décrivez le problème."), code="description")
+    if len(description) > MAX_DESCRIPTION:
+        raise ReportInvalid(
+            _("La description dépasse %(n)d caractères.") % {"n": MAX_DESCRIPTION},
+            code="description",
+        )
+    if "\x00" in description:
+        raise ReportInvalid(_("La description contient des caractères interdits."))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ReportInvalid(
+                _("L'adresse électronique n'est pas valide."), code="email"
+            ) from None
+
+
+def _notify(report: Report, template: str, **context: object) -> None:
+    if report.reporter_email:
+        outbox_enqueue(
+            recipient=report.reporter_email,
+            template=template,
+            context={
+                "report": report,
+                "tracking_url": settings.BASE_URL + report.get_tracking_url(),
+                **context,
+            },
+            topic="reports",
+        )
+
+
+def _store(
+    *,
+    category: Category,
+    latitude: float | None,
+    longitude: float | None,
+    address: str,
+    quartier: Quartier | None,
+    description: str,
+    email: str | None,
+    photos: Sequence[PreparedPhoto],
+    attributes: dict[str, object],
+    channel: str,
+) -> Report:
+    report = Report.objects.create(
+        category=category,
+        latitude=latitude,
+        longitude=longitude,
+        address=address.strip()[:250],
+        quartier=quartier,
+        description=description.strip(),
+        reporter_email=(email or "").strip(),
+        channel=channel,
+        attributes=attributes,
+    )
+    for prepared in photos:
+        photo = Photo(report=report, width=prepared.width, height=prepared.height)
+        photo.image.save("photo.jpg", ContentFile(prepared.image), save=False)
+        photo.thumbnail.save("vignette.jpg", ContentFile(prepared.thumbnail), save=False)
+        photo.save()
+    ReportUpdate.objects.create(report=report, status=report.status, public=True)
+    _notify(report, "reports/email/received")
+    if category.service.email:
+        outbox_enqueue(
+            recipient=category.service.email,
+            template="reports/email/new_for_service",
+            context={"report": report, "base_url": settings.BASE_URL},
+            topic="reports",
+        )
+    return report
+
+
+def report_create(
+    *,
+    category: Category,
+    description: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address: str = "",
+    quartier: Quartier | None = None,
+    email: str | None = None,
+    photos: Sequence[PreparedPhoto] = (),
+    attributes: dict[str, object] | None = None,
+    idempotency_key: str | None = None,
+    idempotency_scope: str = "",
+    channel: str = Report.Channel.WEB,
+) -> tuple[Report, bool]:
+    """File a report and queue its notifications; returns (report, replayed).
+
+    With the same key (or, without a key, the same content within 24 h) from the same scope, a
+    retry returns the first report and creates nothing.
+    """
+    _report_check(category=category, description=description, email=email)
+    _location_check(latitude, longitude, address)
+    if len(photos) > MAX_PHOTOS:
+        raise ReportInvalid(_("Trois photos au plus."), code="photos")
+    fields = {
+        "category": category.pk,
+        "description": description.strip(),
+        "lat": latitude,
+        "long": longitude,
+        "address": address.strip(),
+        "email": email or "",
+        "quartier": quartier.pk if quartier else "",
+        "photos": ",".join(p.digest for p in photos),
+        "attributes": json.dumps(attributes or {}, sort_keys=True),
+    }
+    fp = fingerprint(fields.items())
+    key = idempotency_key or f"content:{fp}"
+    scope = idempotency_scope or f"channel:{channel}"
+
+    def produce() -> StoredResponse:
+        report = _store(
+            category=category,
+            latitude=latitude,
+            longitude=longitude,
+            address=address,
+            quartier=quartier,
+            description=description,
+            email=email,
+            photos=photos,
+            attributes=attributes or {},
+            channel=channel,
+        )
+        return StoredResponse(201, "report", json.dumps({"report": report.pk}).encode())
+
+    stored = idempotency_run(scope=scope, key=key, fingerprint=fp, produce=produce)
+    report = Report.objects.get(pk=json.loads(stored.body)["report"])
+    return report, stored.replayed
+
+
+@transaction.atomic
+def report_support(*, report: Report, supporter: str) -> bool:
+    """Add a "moi aussi" to an open public report; False if this supporter already did."""
+    if report.hidden or not report.is_open:
+        raise ReportInvalid(_("Ce signalement ne peut plus être soutenu."), code="closed")
+    try:
+        with transaction.atomic():
+            Support.objects.create(report=report, supporter=supporter)
+    except IntegrityError:
+        return False
+    Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+    return True
+
+
+@transaction.atomic
+def report_flag(*, report: Report, flagger: str, reason: str = "") -> bool:
+    """Flag a report as abusive; at three distinct flaggers it is hidden for moderation."""
+    try:
+        with transaction.atomic():
+            Flag.objects.create(report=report, flagger=flagger, reason=reason[:250])
+    except IntegrityError:
+        return False
+    if report.flags.count() >= FLAGS_TO_HIDE and not report.hidden:
+        Report.objects.filter(pk=report.pk).update(
+            hidden=True, hidden_reason=_("Masqué après plusieurs signalements d'abus.")
+        )
+    return True
+
+
+def _check_access(*, agent: AbstractBaseUser, report: Report) -> None:
+    if not agent_services(user=agent).filter(pk=report.category.service_id).exists():
+        raise ReportAccessDenied(_("Ce signalement relève d'un autre service."), code="forbidden")
+
+
+def _signature(agent: AbstractBaseUser, report: Report) -> str:
+    profile = agent_profile_get(user=agent)
+    name = profile.display_name if profile else (agent.first_name or _("Un agent"))
+    return _("%(name)s, service %(service)s") % {
+        "name": name,
+        "service": report.category.service.name,
+    }
+
+
+@transaction.atomic
+def report_update_publish(
+    *,
+    report: Report,
+    agent: AbstractBaseUser,
+    status: str,
+    message: str,
+    reason: str = "",
+) -> ReportUpdate:
+    """Change the status with a public message signed by the agent; notify the reporter."""
+    _check_access(agent=agent, report=report)
+    if status not in Report.Status.values:
+        raise ReportInvalid(_("Statut inconnu."), code="status")
+    if status == Report.Status.NON_RETENU and not reason.strip():
+        raise ReportInvalid(_("Indiquez le motif du refus."), code="reason")
+    if not message.strip() and status == report.status:
+        raise ReportInvalid(_("Écrivez un message ou changez le statut."), code="message")
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    report.status = status
+    report.status_reason = reason.strip()[:250] if status == Report.Status.NON_RETENU else ""
+    report.save(update_fields=["status", "status_reason", "updated_at"])
+    update = ReportUpdate.objects.create(
+        report=report,
+        agent=agent,
+        signature=_signature(agent, report),
+        status=status,
+        message=message.strip(),
+        public=True,
+    )
+    _notify(report, "reports/email/update", update=update)
+    return update
+
+
+@transaction.atomic
+def report_note_add(*, report: Report, agent: AbstractBaseUser, message: str) -> ReportUpdate:
+    """Add an internal note, visible to agents only."""
+    _check_access(agent=agent, report=report)
+    if not message.strip():
+        raise ReportInvalid(_("La note est vide."), code="message")
+    return ReportUpdate.objects.create(
+        report=report, agent=agent, message=message.strip(), public=False
+    )
+
+
+@transaction.atomic
+def report_assign(
+    *, report: Report, agent: AbstractBaseUser, assignee: AbstractBaseUser | None
+) -> Report:
+    """Give the report to an agent of its service (or to nobody)."""
+    _check_access(agent=agent, report=report)
+    if assignee is not None:
+        _check_access(agent=assignee, report=report)
+    report.assigned_to = assignee
+    report.save(update_fields=["assigned_to", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_merge(*, report: Report, into: Report, agent: AbstractBaseUser) -> Report:
+    """Close ``report`` as a duplicate of ``into``; its supporters count for ``into``."""
+    _check_access(agent=agent, report=report)
+    _check_access(agent=agent, report=into)
+    if report.pk == into.pk or into.merged_into_id:
+        raise ReportInvalid(_("Fusion impossible avec ce signalement."), code="merge")
+    report.merged_into = into
+    report.status = Report.Status.CLOS
+    report.save(update_fields=["merged_into", "status", "updated_at"])
+    Report.objects.filter(pk=into.pk).update(
+        support_count=F("support_count") + report.support_count + 1
+    )
+    update = ReportUpdate.objects.create(
+        report=report,
+        agent=agent,
+        signature=_signature(agent, report),
+        status=Report.Status.CLOS,
+        message=_("Déjà signalé : suivi dans le signalement n° %(pk)d.") % {"pk": into.pk},
+        public=True,
+    )
+    _notify(report, "reports/email/update", update=update)
+    return report
+
+
+@transaction.atomic
+def report_hide(
+    *, report: Report, agent: AbstractBaseUser, hidden: bool = True, reason: str = ""
+) -> Report:
+    """Hide a report from the public (it stays in the agents' queue) or show it again."""
+    _check_access(agent=agent, report=report)
+    report.hidden = hidden
+    report.hidden_reason = reason.strip()[:250] if hidden else ""
+    report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_redact(
+    *,
+    report: Report,
+    agent: AbstractBaseUser,
+    start: int | None = None,
+    end: int | None = None,
+    text: str | None = None,
+) -> Report:
+    """Mask personal data in the description: a character range, or every copy of ``text``."""
+    _check_access(agent=agent, report=report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    description = report.description
+    if text:
+        if text not in description:
+            raise ReportInvalid(_("Ce texte ne figure pas dans la description."), code="redact")
+        description = description.replace(text, MASK)
+    elif start is not None and end is not None and 0 <= start < end <= len(description):
+        description = description[:start] + MASK + description[end:]
+    else:
+        raise ReportInvalid(_("Indiquez le passage à masquer."), code="redact")
+    report.description = description
+    report.save(update_fields=["description", "updated_at"])
+    ReportUpdate.objects.create(
+        report=report, agent=agent, message=_("Description caviardée."), public=False
+    )
+    return report
