@@ -117,3 +117,11 @@ def test_residents_and_editors_without_the_role_are_refused(client, django_user_
     user = django_user_model.objects.create_user("editor-only", password="pw-123456789")
     client.force_login(user)
     assert client.get(reverse("conversation_admin:inbox")).status_code in (302, 403)
+
+
+def test_inbox_is_in_the_agents_desk_menu(client, make_agent, service_x) -> None:  # noqa: ANN001
+    """Agents find "Conversations" in the back office's "Guichet des agents" menu."""
+    client.force_login(make_agent("agent-menu", service_x).user)
+    html = client.get("/admin/").content.decode()
+    assert "Guichet des agents" in html
+    assert reverse("conversation_admin:inbox") in html
