@@ -320,28 +320,7 @@ LOGGING = {
     },
 }
 
-# --- answers ----------------------------------------------------------------------------------
-
-# Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
-PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
-# Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
-PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
-
-# --- conversation -----------------------------------------------------------------------------
-
-# The service that receives hand-offs when no Fiche's service fits (created if missing).
-PARVIS_CONVERSATION_DEFAULT_SERVICE = os.environ.get(
-    "PARVIS_CONVERSATION_DEFAULT_SERVICE", "accueil"
-)
-# Days after the last activity before a transcript is anonymised (parvis conversations_purge).
-PARVIS_CONVERSATION_RETENTION_DAYS = int(os.environ.get("PARVIS_CONVERSATION_RETENTION_DAYS", "90"))
-# Optional OpenAI-compatible chat endpoint the city hosts itself; empty = off (extractive only).
-PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
-PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
-PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
-PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))
-
-# --- reports ---
+# --- reports ----------------------------------------------------------------------------------
 # Map tiles come only from a server the city configures (e.g. its own tile server or the IGN
 # Géoplateforme WMTS); without one, residents place a report with an address field.
 PARVIS_MAP_TILES_URL = os.environ.get("PARVIS_MAP_TILES_URL", "")
@@ -367,3 +346,26 @@ if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deploymen
     import json
 
     PARVIS_RATELIMITS.update(json.loads(os.environ["PARVIS_RATELIMITS_JSON"]))
+
+# --- answers ----------------------------------------------------------------------------------
+
+# Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
+PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
+# Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
+PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
+# Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
+PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
+
+# --- conversation -----------------------------------------------------------------------------
+
+# The service that receives hand-offs when no Fiche's service fits (created if missing).
+PARVIS_CONVERSATION_DEFAULT_SERVICE = os.environ.get(
+    "PARVIS_CONVERSATION_DEFAULT_SERVICE", "accueil"
+)
+# Days after the last activity before a transcript is anonymised (parvis conversations_purge).
+PARVIS_CONVERSATION_RETENTION_DAYS = int(os.environ.get("PARVIS_CONVERSATION_RETENTION_DAYS", "90"))
+# Optional OpenAI-compatible chat endpoint the city hosts itself; empty = off (extractive only).
+PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
+PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
+PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
+PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))

