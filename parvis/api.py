@@ -58,4 +58,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 # Routers, one per app (keep this list sorted):
 api.add_router("/answers", "parvis.answers.api.router")
+api.add_router("/conversations", "parvis.conversation.api.router")
 api.add_router("/reports", "parvis.reports.api.router")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "parvis.content",
     "parvis.answers",
     "parvis.certification",
+    "parvis.conversation",
     "parvis.reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -365,3 +366,17 @@ PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
 PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
 # Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
 PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
+
+# --- conversation -----------------------------------------------------------------------------
+
+# The service that receives hand-offs when no Fiche's service fits (created if missing).
+PARVIS_CONVERSATION_DEFAULT_SERVICE = os.environ.get(
+    "PARVIS_CONVERSATION_DEFAULT_SERVICE", "accueil"
+)
+# Days after the last activity before a transcript is anonymised (parvis conversations_purge).
+PARVIS_CONVERSATION_RETENTION_DAYS = int(os.environ.get("PARVIS_CONVERSATION_RETENTION_DAYS", "90"))
+# Optional OpenAI-compatible chat endpoint the city hosts itself; empty = off (extractive only).
+PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
+PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
+PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
+PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))

@@ -28,6 +28,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
     path("signalements/", include("parvis.reports.urls")),
+    path("assistant/", include("parvis.conversation.urls")),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", answers_views.agent_question, name="answers_agent_question"),
     path("", include(wagtail_urls)),

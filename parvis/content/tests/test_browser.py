@@ -31,6 +31,7 @@ def public_paths() -> list[str]:
         "/signalements/",
         "/signalements/nouveau/",
         "/verifier/",
+        "/assistant/",
         "/en/",
         "/page-inexistante/",
     ]

@@ -1,0 +1,29 @@
+"""What the conversation app does: the resident's side and the agents' side."""
+
+from parvis.conversation.services.agents import (
+    conversation_assign,
+    conversation_close,
+    conversation_reply,
+    conversation_suggest_fiche,
+    conversation_transfer,
+)
+from parvis.conversation.services.resident import (
+    conversation_ask,
+    conversation_contact_set,
+    conversation_feedback,
+    conversation_hand_off,
+    conversation_start,
+)
+
+__all__ = [
+    "conversation_ask",
+    "conversation_assign",
+    "conversation_close",
+    "conversation_contact_set",
+    "conversation_feedback",
+    "conversation_hand_off",
+    "conversation_reply",
+    "conversation_start",
+    "conversation_suggest_fiche",
+    "conversation_transfer",
+]

@@ -1,0 +1,159 @@
+"""The agents' side: assign, reply under their own first name, transfer, close, suggest a Fiche."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from parvis.content.models import FicheIndexPage, FichePage, Service
+from parvis.conversation import errors
+from parvis.conversation.assistant import asks_for_human
+from parvis.conversation.errors import ConversationError, ConversationNotFound
+from parvis.conversation.models import Conversation, Message
+from parvis.conversation.services.resident import clean_text
+from parvis.core.models import AgentProfile
+from parvis.core.notifications import outbox_enqueue
+
+ACCESS_SALT = "parvis.conversation.access"
+Status = Conversation.Status
+
+
+def access_key(conversation: Conversation) -> str:
+    """A signed key for the emailed tracking link (the token itself is never stored)."""
+    return signing.dumps(conversation.public_id, salt=ACCESS_SALT)
+
+
+def tracking_url(conversation: Conversation) -> str:
+    with override(conversation.language):
+        path = reverse("conversation:thread", args=[conversation.public_id])
+    return f"{settings.BASE_URL}{path}?k={access_key(conversation)}"
+
+
+def _locked_for(conversation: Conversation, agent: AgentProfile) -> Conversation:
+    """Lock the conversation after checking the agent may act on its service."""
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not agent.user.is_superuser and not agent.services.filter(pk=locked.service_id).exists():
+        raise ConversationNotFound()
+    if locked.status == Status.CLOSED:
+        raise ConversationError(errors.CLOSED, code="closed")
+    return locked
+
+
+def _event(conversation: Conversation, text: str) -> Message:
+    return Message.objects.create(
+        conversation=conversation,
+        author=Message.Author.ASSISTANT,
+        kind=Message.Kind.EVENT,
+        text=text,
+    )
+
+
+@transaction.atomic
+def conversation_assign(*, conversation: Conversation, agent: AgentProfile) -> Conversation:
+    """The agent takes the conversation."""
+    conversation = _locked_for(conversation, agent)
+    conversation.assigned_to = agent
+    conversation.save(update_fields=["assigned_to", "updated_at"])
+    return conversation
+
+
+@transaction.atomic
+def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text: str) -> Message:
+    """The agent answers under their first name and role; the resident is told by email."""
+    text = clean_text(text)
+    conversation = _locked_for(conversation, agent)
+    message = Message.objects.create(
+        conversation=conversation, author=Message.Author.AGENT, agent=agent, text=text
+    )
+    conversation.status, conversation.waiting_since = Status.ANSWERED, None
+    conversation.assigned_to = conversation.assigned_to or agent
+    conversation.pending = {}
+    conversation.save()
+    if conversation.contact_email:
+        with override(conversation.language):
+            outbox_enqueue(
+                recipient=conversation.contact_email,
+                template="conversation/email/agent_reply",
+                context={
+                    "agent": agent,
+                    "service": conversation.service,
+                    "text": text,
+                    "url": tracking_url(conversation),
+                },
+                topic="conversation",
+            )
+    return message
+
+
+@transaction.atomic
+def conversation_transfer(
+    *, conversation: Conversation, agent: AgentProfile, service: Service
+) -> Conversation:
+    """Send the conversation to another service's inbox (unassigned there)."""
+    conversation = _locked_for(conversation, agent)
+    if service.pk == conversation.service_id:
+        raise ConversationError(_("La conversation est déjà dans ce service."), code="same")
+    conversation.service, conversation.assigned_to = service, None
+    if conversation.status == Status.ANSWERED:
+        conversation.status = Status.WAITING_AGENT
+    conversation.waiting_since = conversation.waiting_since or timezone.now()
+    conversation.save()
+    _event(conversation, _("Conversation transmise au service %(service)s.") % {"service": service})
+    return conversation
+
+
+@transaction.atomic
+def conversation_close(*, conversation: Conversation, agent: AgentProfile) -> Conversation:
+    """Close the conversation and erase the resident's contact details."""
+    conversation = _locked_for(conversation, agent)
+    conversation.status, conversation.closed_at = Status.CLOSED, timezone.now()
+    conversation.contact_email = conversation.contact_phone = ""
+    conversation.waiting_since, conversation.pending = None, {}
+    conversation.save()
+    _event(conversation, _("Conversation close."))
+    return conversation
+
+
+@transaction.atomic
+def conversation_suggest_fiche(
+    *, conversation: Conversation, agent: AgentProfile, message: Message, title: str = ""
+) -> FichePage:
+    """Turn an agent's good answer into an unpublished draft Fiche for editors to review."""
+    _locked_for_read = Conversation.objects.get(pk=conversation.pk)
+    if (
+        not agent.user.is_superuser
+        and not agent.services.filter(pk=_locked_for_read.service_id).exists()
+    ):
+        raise ConversationNotFound()
+    if message.conversation_id != conversation.pk or message.author != Message.Author.AGENT:
+        raise ConversationError(_("Choisissez une réponse d'agent."), code="bad_message")
+    parent = FicheIndexPage.objects.first()
+    if parent is None:
+        raise ConversationError(errors.NO_FICHE_INDEX, code="no_index")
+    questions = conversation.messages.filter(
+        author=Message.Author.RESIDENT, created_at__lte=message.created_at
+    ).order_by("-created_at")
+    # The resident's last real question, not "je veux parler à quelqu'un".
+    question = next((q.text for q in questions if not asks_for_human(q.text)), "")
+    title = clean_text(title or question or message.text[:80])[:250]
+    base = slugify(title)[:40] or "question"
+    slug, n = base, 1
+    while parent.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    fiche = FichePage(
+        title=title,
+        slug=slug,
+        short_answer=message.text[:300],
+        service_id=conversation.service_id,
+        live=False,
+    )
+    parent.add_child(instance=fiche)
+    fiche.save_revision(user=agent.user, log_action=True)
+    return fiche

@@ -1,0 +1,262 @@
+"""The resident's side: start, ask, answer feedback, hand-off to a human, contact details."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parvis.answers.selectors import ResultItem
+from parvis.content.models import FichePage, Service
+from parvis.conversation import errors
+from parvis.conversation.assistant import (
+    Decision,
+    asks_for_human,
+    assistant_decide,
+    choose_candidate,
+    fold,
+)
+from parvis.conversation.errors import ConversationError
+from parvis.conversation.llm import Passage, llm_enabled, llm_phrase
+from parvis.conversation.models import Conversation, HandOff, Message, token_hash
+from parvis.conversation.office_hours import service_availability, when_phrase
+
+MAX_TEXT = 2000
+_YES = {"oui", "yes", "oui merci", "d accord", "ok", "volontiers"}
+_PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
+Author, Kind, Status = Message.Author, Message.Kind, Conversation.Status
+
+
+def clean_text(text: str) -> str:
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text or "").split())
+    if not text:
+        raise ConversationError(errors.EMPTY_TEXT, code="empty", field="text")
+    if len(text) > MAX_TEXT:
+        raise ConversationError(errors.TEXT_TOO_LONG, code="too_long", field="text")
+    return text
+
+
+def _locked(conversation: Conversation) -> Conversation:
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if locked.status == Status.CLOSED:
+        raise ConversationError(errors.CLOSED, code="closed")
+    return locked
+
+
+def _say(conversation: Conversation, kind: str, text: str, **fields: object) -> Message:
+    return Message.objects.create(
+        conversation=conversation, author=Author.ASSISTANT, kind=kind, text=text, **fields
+    )
+
+
+def conversation_start(*, language: str = "fr") -> tuple[Conversation, str]:
+    """Open a conversation; returns it with its secret token (shown once, stored hashed)."""
+    token = secrets.token_urlsafe(24)
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    conversation = Conversation.objects.create(token_hash=token_hash(token), language=language)
+    return conversation, token
+
+
+@transaction.atomic
+def conversation_ask(*, conversation: Conversation, text: str) -> list[Message]:
+    """Take the resident's message; the assistant answers, clarifies, offers or hands off."""
+    text = clean_text(text)
+    conversation = _locked(conversation)
+    question = Message.objects.create(conversation=conversation, author=Author.RESIDENT, text=text)
+    if conversation.is_with_humans:
+        # Agents own the conversation now: the assistant stays silent.
+        conversation.status = Status.WAITING_AGENT
+        conversation.waiting_since = conversation.waiting_since or timezone.now()
+        conversation.save()
+        return [question]
+    if asks_for_human(text):
+        return [question, *_hand_off(conversation, HandOff.Reason.ASKED_FOR_HUMAN, question)]
+    pending, conversation.pending = conversation.pending or {}, {}
+    if pending.get("kind") == "offer" and fold(text) in _YES:
+        return [question, *_hand_off(conversation, pending["reason"], question)]
+    if pending.get("kind") == "clarify":
+        return [question, *_after_clarify(conversation, question, pending)]
+    decision = assistant_decide(text=text)
+    return [question, *_act(conversation, question, decision)]
+
+
+def _after_clarify(conversation: Conversation, question: Message, pending: dict) -> list[Message]:
+    choice = choose_candidate(question.text, pending["candidates"])
+    if choice is not None:
+        return [_answer(conversation, question, ResultItem(**choice), None, 1.0)]
+    original = Message.objects.filter(pk=pending.get("question")).first()
+    combined = f"{original.text if original else ''} {question.text}".strip()
+    decision = assistant_decide(text=combined, allow_clarify=False)
+    if decision.kind == "answer":
+        return _act(conversation, question, decision)
+    return _hand_off(conversation, HandOff.Reason.CLARIFICATION_FAILED, original or question)
+
+
+def _act(conversation: Conversation, question: Message, decision: Decision) -> list[Message]:
+    if decision.top is not None:
+        conversation.last_page_id = decision.top.page_id
+    if decision.kind == "answer":
+        return [_answer(conversation, question, decision.top, decision, decision.probability)]
+    if decision.kind == "clarify":
+        conversation.pending = {
+            "kind": "clarify",
+            "question": question.pk,
+            "candidates": [vars(c) for c in decision.candidates],
+        }
+        conversation.save()
+        return [
+            _say(
+                conversation,
+                Kind.CLARIFY,
+                decision.clarifying_question,
+                reply_to=question,
+                sources=[_source(c) for c in decision.candidates],
+                confidence=decision.probability,
+            )
+        ]
+    return [_offer(conversation, question, HandOff.Reason.LOW_CONFIDENCE, decision.probability)]
+
+
+def _source(item: ResultItem) -> dict:
+    return {"id": item.id, "url": item.url, "title": item.title}
+
+
+def _short_answer(item: ResultItem, decision: Decision | None) -> str:
+    card = decision.response.answer if decision else None
+    if card is not None and card.id == item.id and card.short_answer:
+        return card.short_answer
+    return item.snippet or item.title
+
+
+def _answer(
+    conversation: Conversation,
+    question: Message,
+    item: ResultItem,
+    decision: Decision | None,
+    probability: float,
+) -> Message:
+    text = _short_answer(item, decision)
+    if llm_enabled():
+        phrasing = llm_phrase(
+            question=question.text, passages=[Passage(item.title, text, item.url)]
+        )
+        if phrasing is not None and phrasing.refused:
+            return _offer(conversation, question, HandOff.Reason.LOW_CONFIDENCE, probability)
+        if phrasing is not None:
+            text = phrasing.text
+    conversation.last_page_id = item.page_id
+    conversation.save()
+    return _say(
+        conversation,
+        Kind.ANSWER,
+        text,
+        reply_to=question,
+        sources=[_source(item)],
+        confidence=probability,
+    )
+
+
+def _offer(
+    conversation: Conversation, question: Message | None, reason: str, probability: float | None
+) -> Message:
+    conversation.pending = {"kind": "offer", "reason": reason}
+    conversation.save()
+    if reason == HandOff.Reason.SAID_NO:
+        text = _("Désolé de ne pas avoir pu vous aider. Voulez-vous qu'un agent vous réponde ?")
+    else:
+        text = _(
+            "Je n'ai pas trouvé de réponse sûre dans les pages de la ville. "
+            "Voulez-vous qu'un agent vous réponde ?"
+        )
+    return _say(conversation, Kind.OFFER, text, reply_to=question, confidence=probability)
+
+
+@transaction.atomic
+def conversation_feedback(*, conversation: Conversation, helpful: bool) -> list[Message]:
+    """ "Cela répond à votre question ?" — yes thanks; no offers a human in one click."""
+    conversation = _locked(conversation)
+    answer = (
+        conversation.messages.filter(kind=Kind.ANSWER, feedback="").order_by("-created_at").first()
+    )
+    if answer is None:
+        raise ConversationError(_("Il n'y a pas de réponse à évaluer."), code="no_answer")
+    answer.feedback = Message.Feedback.YES if helpful else Message.Feedback.NO
+    answer.save(update_fields=["feedback"])
+    if helpful:
+        return [_say(conversation, Kind.TEXT, _("Merci ! Une autre question ?"))]
+    return [_offer(conversation, answer.reply_to, HandOff.Reason.SAID_NO, None)]
+
+
+@transaction.atomic
+def conversation_hand_off(*, conversation: Conversation, reason: str = "") -> list[Message]:
+    """Send the conversation to the right service's inbox, in one step."""
+    conversation = _locked(conversation)
+    if conversation.is_with_humans:
+        return []
+    pending = conversation.pending or {}
+    reason = reason or pending.get("reason") or HandOff.Reason.ASKED_FOR_HUMAN
+    if reason not in HandOff.Reason.values:
+        raise ConversationError(_("Motif inconnu."), code="bad_reason")
+    question = conversation.messages.filter(author=Author.RESIDENT).order_by("-created_at").first()
+    return _hand_off(conversation, reason, question)
+
+
+def route_service(conversation: Conversation) -> Service:
+    """The Fiche's service of the page last considered, else the default service."""
+    if conversation.last_page_id is not None:
+        fiche = FichePage.objects.filter(pk=conversation.last_page_id).first()
+        if fiche is not None and fiche.service_id is not None:
+            return fiche.service
+    slug = settings.PARVIS_CONVERSATION_DEFAULT_SERVICE
+    return Service.objects.get_or_create(slug=slug, defaults={"name": _("Accueil")})[0]
+
+
+def _hand_off(conversation: Conversation, reason: str, question: Message | None) -> list[Message]:
+    now = timezone.now()
+    service = route_service(conversation)
+    HandOff.objects.create(
+        conversation=conversation, reason=reason, service=service, question=question
+    )
+    conversation.service, conversation.status = service, Status.HANDED_OFF
+    conversation.handed_off_at = conversation.waiting_since = now
+    conversation.pending = {}
+    conversation.save()
+    availability = service_availability(service=service, at=now)
+    if availability.is_open:
+        text = _("Je transmets votre conversation au service %(service)s : un agent vous répond.")
+    elif availability.next_change is not None:
+        text = _(
+            "Je transmets votre conversation au service %(service)s. Il est fermé en ce moment : "
+            "un agent vous répondra à partir de %(when)s."
+        )
+    else:
+        text = _("Je transmets votre conversation au service %(service)s.")
+    when = when_phrase(availability.next_change, now=now) if availability.next_change else ""
+    return [_say(conversation, Kind.HANDOFF, text % {"service": service.name, "when": when})]
+
+
+@transaction.atomic
+def conversation_contact_set(
+    *, conversation: Conversation, email: str = "", phone: str = ""
+) -> Conversation:
+    """Keep an email or phone to tell the resident an agent answered (erased at close)."""
+    conversation = _locked(conversation)
+    email, phone = (email or "").strip(), (phone or "").strip()
+    if not email and not phone:
+        raise ConversationError(errors.NO_CONTACT, code="no_contact", field="email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ConversationError(errors.BAD_EMAIL, code="bad_email", field="email") from None
+    if phone and not _PHONE.match(phone):
+        raise ConversationError(errors.BAD_PHONE, code="bad_phone", field="phone")
+    conversation.contact_email, conversation.contact_phone = email, phone
+    conversation.save(update_fields=["contact_email", "contact_phone", "updated_at"])
+    return conversation

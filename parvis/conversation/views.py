@@ -1,0 +1,112 @@
+"""The resident's assistant pages: plain forms and redirects (post/redirect/get), no JS needed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parvis.conversation import services
+from parvis.conversation.errors import ConversationError, ConversationNotFound
+from parvis.conversation.models import Conversation, Message
+from parvis.conversation.selectors import conversation_get_public, thread
+
+
+def _credentials(request: HttpRequest) -> dict[str, str]:
+    data = request.POST if request.method == "POST" else request.GET
+    return {k: data.get(k, "")[:200] for k in ("t", "k") if data.get(k)}
+
+
+def _thread_url(conversation: Conversation, credentials: dict[str, str]) -> str:
+    url = reverse("conversation:thread", args=[conversation.public_id])
+    return f"{url}?{urlencode(credentials)}#dernier"
+
+
+def _get(request: HttpRequest, public_id: str) -> Conversation:
+    credentials = _credentials(request)
+    try:
+        return conversation_get_public(
+            public_id=public_id, token=credentials.get("t", ""), key=credentials.get("k", "")
+        )
+    except ConversationNotFound:
+        raise Http404 from None
+
+
+def thread_context(conversation: Conversation) -> dict[str, object]:
+    """What the thread page shows: the messages and which forms apply now."""
+    messages = list(thread(conversation=conversation))
+    pending = conversation.pending or {}
+    last = messages[-1] if messages else None
+    ask_feedback = last is not None and last.kind == Message.Kind.ANSWER and not last.feedback
+    return {
+        "conversation": conversation,
+        "thread": messages,
+        "ask_feedback": ask_feedback,
+        "offer": pending.get("kind") == "offer",
+        "clarify": pending.get("candidates", []) if pending.get("kind") == "clarify" else [],
+        "is_open": conversation.status == Conversation.Status.OPEN,
+        "with_humans": conversation.is_with_humans,
+        "closed": conversation.status == Conversation.Status.CLOSED,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def assistant_home(request: HttpRequest) -> HttpResponse:
+    """The start page: one question field; posting it opens a conversation."""
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            services.resident.clean_text(text)
+        except ConversationError as error:
+            context = {"error": error.message, "text": text[:2000]}
+            return render(request, "conversation/home.html", context, status=400)
+        conversation, token = services.conversation_start(language=request.LANGUAGE_CODE)
+        services.conversation_ask(conversation=conversation, text=text)
+        return HttpResponseRedirect(_thread_url(conversation, {"t": token}))
+    return render(request, "conversation/home.html", {})
+
+
+@require_GET
+def thread_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    conversation = _get(request, public_id)
+    context = {**thread_context(conversation), "credentials": _credentials(request)}
+    response = render(request, "conversation/thread.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # the link is the resident's key
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def action_view(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    """ask, feedback, hand-off or contact; then back to the thread (or the form with its error)."""
+    conversation = _get(request, public_id)
+    post = request.POST
+    try:
+        if action == "ask":
+            services.conversation_ask(conversation=conversation, text=post.get("text", ""))
+        elif action == "feedback":
+            services.conversation_feedback(
+                conversation=conversation, helpful=post.get("helpful") == "yes"
+            )
+        elif action == "hand-off":
+            services.conversation_hand_off(conversation=conversation, reason=post.get("reason", ""))
+        elif action == "contact":
+            services.conversation_contact_set(
+                conversation=conversation, email=post.get("email", ""), phone=post.get("phone", "")
+            )
+        else:
+            raise Http404
+    except ConversationError as error:
+        conversation.refresh_from_db()
+        context = {
+            **thread_context(conversation),
+            "credentials": _credentials(request),
+            "error": error.message,
+            "error_field": error.field or "text",
+            "values": {k: post.get(k, "")[:2000] for k in ("text", "email", "phone")},
+        }
+        return render(request, "conversation/thread.html", context, status=400)
+    return HttpResponseRedirect(_thread_url(conversation, _credentials(request)))
