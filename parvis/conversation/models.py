@@ -12,6 +12,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
+from parvis.content.models.places import Weekday
+
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(9)
@@ -199,14 +201,7 @@ class ServiceCalendar(ClusterableModel):
 
 
 class OfficeHours(Orderable):
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("lundi")
-        TUESDAY = 1, _("mardi")
-        WEDNESDAY = 2, _("mercredi")
-        THURSDAY = 3, _("jeudi")
-        FRIDAY = 4, _("vendredi")
-        SATURDAY = 5, _("samedi")
-        SUNDAY = 6, _("dimanche")
+    Weekday = Weekday
 
     calendar = ParentalKey(ServiceCalendar, on_delete=models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)

@@ -31,6 +31,18 @@ class LieuKind(models.TextChoices):
     AUTRE = "autre", _("Autre lieu")
 
 
+class Weekday(models.IntegerChoices):
+    """Days of the week as Python numbers them (0 = Monday), for every weekly schedule."""
+
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
+
+
 class LieuIndexPage(Page):
     """All places, filterable by kind and quartier, with their status right now."""
 
@@ -188,14 +200,7 @@ class LieuPage(Page):
 
 
 class OpeningRule(Orderable):
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("lundi")
-        TUESDAY = 1, _("mardi")
-        WEDNESDAY = 2, _("mercredi")
-        THURSDAY = 3, _("jeudi")
-        FRIDAY = 4, _("vendredi")
-        SATURDAY = 5, _("samedi")
-        SUNDAY = 6, _("dimanche")
+    Weekday = Weekday
 
     page = ParentalKey(LieuPage, on_delete=models.CASCADE, related_name="opening_rules")
     weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
