@@ -33,9 +33,13 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/parvis makemigrations --check --dry-run
-	msgfmt --check -o /dev/null parvis/locale/en/LC_MESSAGES/django.po
-	@untranslated=$$(msgattrib --untranslated --no-obsolete parvis/locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
-	  if [ "$$untranslated" -gt 1 ]; then echo "$$untranslated untranslated English strings"; exit 1; fi
+	@for po in $$(find parvis -name django.po -path '*/en/*'); do \
+	  msgfmt --check -o /dev/null $$po || exit 1; \
+	  left=$$(msgattrib --untranslated --no-obsolete $$po | grep -c '^msgid' || true); \
+	  fuzzy=$$(msgattrib --only-fuzzy --no-obsolete $$po | grep -c '^msgid' || true); \
+	  if [ "$$left" -gt 1 ] || [ "$$fuzzy" -gt 0 ]; then \
+	    echo "$$po: $$left untranslated, $$fuzzy fuzzy English strings"; exit 1; fi; \
+	done
 
 format: install-test
 	$(BIN)/ruff check --fix .
