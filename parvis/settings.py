@@ -288,6 +288,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "PARVIS_FROM_EMAIL", f"Ville de {PARVIS_CITY_NAME} <ne-pas-repondre@{_host}>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Published in /.well-known/security.txt (RFC 9116): a mailto: or https: URI.
+PARVIS_SECURITY_CONTACT = os.environ.get("PARVIS_SECURITY_CONTACT", f"mailto:securite@{_host}")
 
 # --- Logging: JSON lines, one per request, never personal data --------------------------------
 

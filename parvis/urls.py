@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("opensearch.xml", answers_views.opensearch, name="opensearch"),
     path("admin/", include(wagtailadmin_urls)),

@@ -137,3 +137,17 @@ def test_server_error_page_is_french_and_needs_no_database(rf):
     assert response.status_code == 500
     body = response.content.decode()
     assert "erreur" in body.lower() and "Traceback" not in body
+
+
+@pytest.mark.django_db
+def test_security_txt_names_a_contact_and_a_future_expiry(client):
+    """RFC 9116: Contact and Expires are required; Expires is in the future, within a year."""
+    import datetime as dt
+
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"].startswith(("mailto:", "https:"))
+    expires = dt.datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00"))
+    now = dt.datetime.now(dt.UTC)
+    assert now < expires < now + dt.timedelta(days=365)
