@@ -54,7 +54,7 @@ def _fresh_postgres_url(url: str, suffix: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def wait_until_up(url: str, timeout: float = 60) -> None:
+def wait_until_up(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -6,27 +6,12 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from parvis.conftest import PARVIS, free_port
-
-
-def wait_until_up(url: str, timeout: float = 90) -> None:
-    """Like parvis.conftest's, but a slow first answer (workers booting) is not fatal."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"the portal did not answer on {url}")
+from parvis.conftest import PARVIS, free_port, wait_until_up
 
 
 @pytest.fixture(scope="session")
