@@ -6,9 +6,11 @@ import datetime as dt
 import functools
 import math
 import re
+import unicodedata
 from collections import Counter
 from typing import Any
 
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from parvis.answers import index
@@ -25,6 +27,8 @@ LEAD_CHARS = 1_500
 LEAD_BOOST = 0.4
 PROXIMITY_BOOST = 0.1
 SNIPPET_WORDS = 32
+SNIPPET_SPAN = 220  # characters: a snippet shows the densest stretch of this length
+SNIPPET_SCAN = 8_000  # characters of a body searched for a snippet
 
 # Logistic calibration of P(first result is right), fitted with bench/answers_calibrate.py on
 # the Nantes dev set + Service-Public questions together, with both corpora indexed (observed
@@ -47,25 +51,49 @@ def rank(
     for word in meaning.words:
         weights[stem(word)] = 1.0
     hits = index.search(weights, limit=limit)
-    docs = SearchDocument.objects.in_bulk([pk for pk, _ in hits])
+    docs = documents_load([pk for pk, _ in hits])
     ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
     return rerank(ranked, [stem(w) for w in meaning.words])
 
 
+def documents_load(pks: list[int]) -> dict[int, SearchDocument]:
+    """Candidates without their (long) body: its beginning is enough to rank them.
+
+    The body's first ``LEAD_CHARS`` come as ``doc.lead``; ``bodies_load`` fetches the part
+    snippets need, for the few results shown.
+    """
+    if not pks:
+        return {}
+    rows = SearchDocument.objects.defer("body").annotate(lead=Substr("body", 1, LEAD_CHARS))
+    return rows.in_bulk(pks)
+
+
+def bodies_load(pks: list[int]) -> dict[int, str]:
+    """The part of each document's body that snippets look at."""
+    rows = SearchDocument.objects.filter(pk__in=pks).annotate(scan=Substr("body", 1, SNIPPET_SCAN))
+    return dict(rows.values_list("pk", "scan"))
+
+
+def lead(doc: SearchDocument) -> str:
+    """The beginning of the body, whether the document was loaded with its body or not."""
+    value = doc.__dict__.get("lead")
+    return value if value is not None else doc.body[:LEAD_CHARS]
+
+
 def fuse_semantic(
-    ranked: list[tuple[SearchDocument, float]], question: str
+    ranked: list[tuple[SearchDocument, float]], query_vector: Any
 ) -> list[tuple[SearchDocument, float]]:
     """Fuse the lexical ranking with the optional semantic one (reciprocal rank fusion)."""
     from parvis.answers import semantic
 
-    semantic_ids = semantic.search(question, limit=SEMANTIC_DEPTH)
+    semantic_ids = semantic.search_vector(query_vector, limit=SEMANTIC_DEPTH)
     if not semantic_ids:
         return ranked
     lexical_ids = [doc.pk for doc, _ in ranked]
     fused = semantic.fuse(lexical_ids, semantic_ids)
     docs = {doc.pk: doc for doc, _ in ranked}
     missing = [pk for pk in fused if pk not in docs]
-    docs.update(SearchDocument.objects.in_bulk(missing))
+    docs.update(documents_load(missing))
     order = sorted((pk for pk in fused if pk in docs), key=lambda pk: -fused[pk])
     return [(docs[pk], fused[pk]) for pk in order]
 
@@ -79,7 +107,7 @@ def _positions(doc: SearchDocument) -> list[str]:
     key = (doc.pk, doc.updated_at)
     stems_ = _HEADS.get(key)
     if stems_ is None:
-        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{doc.body[:LEAD_CHARS]}"
+        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{lead(doc)}"
         stems_ = [word_stem(m.group()) for m in _WORD.finditer(head)]
         if len(_HEADS) >= HEADS_CACHE:
             _HEADS.clear()
@@ -149,8 +177,8 @@ def confidence(
 
 
 def fallback_title(doc: SearchDocument) -> str:
-    lead = doc.short_answer or doc.body
-    return (lead[:90].rsplit(" ", 1)[0] + " …") if len(lead) > 90 else lead
+    text = doc.short_answer or lead(doc)
+    return (text[:90].rsplit(" ", 1)[0] + " …") if len(text) > 90 else text
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -162,31 +190,71 @@ def word_stem(word: str) -> str:
     return stem(normalise(word))
 
 
-def snippet(doc: SearchDocument, terms: set[str]) -> str:
-    """The passage of the short answer or body with the most of the question's words."""
+def _letter_classes() -> dict[str, str]:
+    """For each accentless lower-case letter, a regex class of every way it is written."""
+    variants: dict[str, set[str]] = {}
+    for code in range(0x41, 0x250):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base.isalnum():
+            variants.setdefault(base, {base}).add(char)
+    return {b: "[" + "".join(sorted(v)) + "]" for b, v in variants.items()}
+
+
+_LETTERS = _letter_classes()
+
+
+@functools.lru_cache(maxsize=1_024)
+def _term_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(
+        "".join(_LETTERS.get(ch, re.escape(ch)) for ch in t)
+        for t in sorted(terms, key=len, reverse=True)
+    )
+    return re.compile(rf"\b(?:{alternatives})\w*")
+
+
+def term_offsets(text: str, terms: set[str]) -> list[int]:
+    """Where the words whose stem is one of ``terms`` start in ``text``.
+
+    A regular expression (in C) finds the words that begin like a stem, whatever their case
+    and accents; only those few words are stemmed to confirm.
+    """
+    terms = {t for t in terms if t}
+    if not terms or not text:
+        return []
+    return [
+        m.start()
+        for m in _term_pattern(frozenset(terms)).finditer(text)
+        if word_stem(m.group()) in terms
+    ]
+
+
+_WORDS_FROM = re.compile(rf"\w+(?:\W+\w+){{0,{SNIPPET_WORDS - 1}}}")
+
+
+def snippet(doc: SearchDocument, terms: set[str], body: str | None = None) -> str:
+    """The passage of the short answer or body with the most of the question's words.
+
+    ``body`` is given when the document was loaded without it (``documents_load``).
+    """
     best = doc.short_answer or ""
-    best_hits = _hits(best, terms)
-    body = doc.body[:8_000]
-    words = list(_WORD.finditer(body))
-    if words:
-        marks = [word_stem(m.group()) in terms for m in words]
-        window = SNIPPET_WORDS
-        running = sum(marks[:window])
-        top, top_at = running, 0
-        for i in range(window, len(words)):
-            running += marks[i] - marks[i - window]
-            if running > top:
-                top, top_at = running, i - window + 1
-        if top > best_hits or not best:
-            start = words[top_at].start()
-            end = words[min(top_at + window, len(words)) - 1].end()
-            text = body[start:end].replace("\n", " ")
-            best = ("… " if start else "") + text + (" …" if end < len(body) else "")
+    best_hits = len(term_offsets(best, terms))
+    text = (doc.body if body is None else body)[:SNIPPET_SCAN]
+    hits = term_offsets(text, terms)
+    top, top_at, first = 0, 0, 0
+    for last, offset in enumerate(hits):
+        while offset - hits[first] > SNIPPET_SPAN:
+            first += 1
+        if last - first + 1 > top:
+            top, top_at = last - first + 1, hits[first]
+    if (top > best_hits or not best) and text.strip():
+        match = _WORDS_FROM.search(text, top_at)
+        if match is not None:
+            start, end = match.start(), match.end()
+            passage = text[start:end].replace("\n", " ")
+            best = ("… " if start else "") + passage + (" …" if end < len(text) else "")
     return best[:400]
-
-
-def _hits(text: str, terms: set[str]) -> int:
-    return sum(1 for m in _WORD.finditer(text) if word_stem(m.group()) in terms)
 
 
 FACETS = ("type", "theme", "audience", "quartier")

@@ -162,6 +162,8 @@ def answer_query(
     text = normalise_query(query)
     if not normalise(text):
         return AnswerResponse(query=text, answer=None, confidence=0.0, results=[], at=now)
+    # The optional semantic vector is computed on another core while the lexical side runs.
+    pending = semantic.query_vector_async(text) if semantic.enabled() else None
     vocab = index.vocabulary()
     meaning = understand(text, now=now, vocab=vocab)
     moment = meaning.time.at if meaning.time else now
@@ -169,15 +171,17 @@ def answer_query(
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
     )
-    if ranked and semantic.enabled():
+    if ranked and pending is not None:
         lexical_top = ranked[0][0].pk
-        ranked = ranking.fuse_semantic(ranked, text)
+        ranked = ranking.fuse_semantic(ranked, pending.result())
         if ranked[0][0].pk != lexical_top:
             confidence *= ranking.SEMANTIC_DISAGREEMENT
     facets = ranking.facet_counts([doc for doc, _ in ranked])
     if filters:
         ranked = [(d, s) for d, s in ranked if ranking.facet_match(d, filters)]
     stems = ranking.query_stems(meaning)
+    shown = ranked[:limit]
+    bodies = ranking.bodies_load([doc.pk for doc, _ in shown])
     results = [
         ResultItem(
             id=doc.key,
@@ -185,12 +189,12 @@ def answer_query(
             title=doc.title or ranking.fallback_title(doc),
             type=doc.kind,
             score=round(score, 4),
-            snippet=ranking.snippet(doc, stems),
+            snippet=ranking.snippet(doc, stems, bodies.get(doc.pk, "")),
             page_id=doc.page_id,
             source=doc.source,
             licence=doc.licence,
         )
-        for doc, score in ranked[:limit]
+        for doc, score in shown
     ]
     answer = None
     places = ranking.place_answer(meaning, moment)

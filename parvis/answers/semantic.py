@@ -12,6 +12,7 @@ import functools
 import hashlib
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +23,11 @@ PASSAGE_CHARS = 1_000
 RRF_K = 60
 TTL = 300.0
 
+QUERY_CACHE = 4_096  # query vectors kept per process: residents ask the same questions often
+
 _lock = threading.Lock()
 _matrix: tuple[float, list[int], Any] | None = None
+_pool: ThreadPoolExecutor | None = None
 
 
 def enabled() -> bool:
@@ -97,17 +101,49 @@ def _vectors() -> tuple[list[int], Any]:
         return ids, matrix
 
 
-def search(question: str, *, limit: int = 50) -> list[int]:
-    """Document ids by cosine similarity to the question (best first)."""
+@functools.lru_cache(maxsize=QUERY_CACHE)
+def query_vector(question: str) -> Any:
+    """The question's vector (L2-normalised float32), cached per process."""
+    import numpy as np
+
+    vector = np.asarray(_model().query(question), dtype=np.float32).reshape(-1)
+    vector.setflags(write=False)
+    return vector
+
+
+def query_vector_async(question: str) -> Future:
+    """Start embedding the question in a background thread.
+
+    The model runs in C without the GIL, so the lexical retrieval proceeds meanwhile on the
+    other core: the question's latency is the longer of the two, not their sum.
+    """
+    global _pool
+    if _pool is None:
+        with _lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parvis-embed")
+    return _pool.submit(query_vector, question)
+
+
+def search_vector(vector: Any, *, limit: int = 50) -> list[int]:
+    """Document ids by cosine similarity to a query vector (best first)."""
     import numpy as np
 
     ids, matrix = _vectors()
     if not ids:
         return []
-    query = np.asarray(_model().query(question), dtype=np.float32).reshape(-1)
-    scores = matrix @ query
-    order = np.argsort(-scores)[:limit]
+    scores = matrix @ vector
+    if len(ids) > limit:
+        top = np.argpartition(-scores, limit)[:limit]
+        order = top[np.argsort(-scores[top])]
+    else:
+        order = np.argsort(-scores)
     return [ids[i] for i in order]
+
+
+def search(question: str, *, limit: int = 50) -> list[int]:
+    """Document ids by cosine similarity to the question (best first)."""
+    return search_vector(query_vector(question), limit=limit)
 
 
 def fuse(lexical: list[int], semantic: list[int], *, weight: float = 1.0) -> dict[int, float]:
