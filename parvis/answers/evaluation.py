@@ -68,6 +68,11 @@ def engine_ids(question: str) -> list[str]:
     return [item.id for item in answer_query(query=question, limit=10).results]
 
 
+def lexical_ids(question: str) -> list[str]:
+    results = answer_query(query=question, limit=10, semantic_search=False).results
+    return [item.id for item in results]
+
+
 def baseline_ids(question: str) -> list[str]:
     hits = index.search_plain(question, limit=10)
     keys = SearchDocument.objects.in_bulk([pk for pk, _ in hits])
@@ -78,12 +83,18 @@ def evaluate(questions: list[Question]) -> dict[str, object]:
     """Figures for the engine and the baseline, on the configured database."""
     from django.db import connection
 
-    if questions:  # warm the caches (vocabulary, lexicon, stemmer) outside the timings
+    from parvis.answers import semantic
+
+    if questions:  # warm the caches (vocabulary, lexicon, stemmer, model) outside the timings
         engine_ids(questions[0].question)
         baseline_ids(questions[0].question)
-    return {
+    figures: dict[str, object] = {
         "questions": len(questions),
         "database": connection.vendor,
+        "semantic": semantic.enabled(),
         "engine": _measure(questions, engine_ids),
         "baseline": _measure(questions, baseline_ids),
     }
+    if semantic.enabled():  # the lexical engine alone, measured in the same run
+        figures["lexical"] = _measure(questions, lexical_ids)
+    return figures

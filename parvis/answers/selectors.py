@@ -153,17 +153,21 @@ def answer_query(
     limit: int = 10,
     at: dt.datetime | None = None,
     filters: dict[str, str] | None = None,
+    semantic_search: bool | None = None,
 ) -> AnswerResponse:
     """Rank published content for a resident's question; answer first when confident.
 
     ``filters`` (optional) keeps results whose facets match, e.g. ``{"type": "fiche"}``.
+    ``semantic_search=False`` keeps the engine lexical even when the semantic component is
+    on (for side-by-side measurements); ``None`` follows the configuration.
     """
     now = at or timezone.now()
     text = normalise_query(query)
     if not normalise(text):
         return AnswerResponse(query=text, answer=None, confidence=0.0, results=[], at=now)
     # The optional semantic vector is computed on another core while the lexical side runs.
-    pending = semantic.query_vector_async(text) if semantic.enabled() else None
+    use_semantic = semantic.enabled() and semantic_search is not False
+    pending = semantic.query_vector_async(text) if use_semantic else None
     vocab = index.vocabulary()
     meaning = understand(text, now=now, vocab=vocab)
     moment = meaning.time.at if meaning.time else now

@@ -81,3 +81,22 @@ def test_semantic_off_or_without_vectors_is_lexical(settings, small_kb):
     DocumentEmbedding.objects.all().delete()
     response = answer_query(query="déshériter ses enfants")
     assert response.results[0].id == "T1"
+
+
+def test_eval_reports_the_fused_and_the_lexical_engine_side_by_side(semantic_on, tmp_path):
+    """With the component on, eval_answers measures the lexical engine too, in the same run."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "garder mon bébé", "expected": ["S1"]}))
+    out = StringIO()
+    call_command("eval_answers", str(questions), "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["semantic"] is True
+    assert set(figures) >= {"engine", "lexical", "baseline"}
+    out = StringIO()
+    call_command("eval_answers", str(questions), stdout=out)
+    assert "lexical + sémantique" in out.getvalue()

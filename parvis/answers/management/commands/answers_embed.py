@@ -1,7 +1,11 @@
-"""`parvis answers_embed [--limit N]`: compute missing semantic vectors (background job)."""
+"""`parvis answers_embed [--limit N] [--loop]`: compute missing semantic vectors (background job).
+
+Publishing never waits for a model: run this from cron, or keep it running with ``--loop``.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,6 +18,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=None)
+        parser.add_argument("--loop", action="store_true", help="keep running")
+        parser.add_argument("--interval", type=float, default=30.0, help="seconds between runs")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -22,5 +28,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "Installez l'option sémantique : pip install 'parvis[semantic]'."
             ) from None
-        count = semantic.embed_pending(limit=options["limit"])
-        self.stdout.write(f"{count} document(s) vectorisé(s).")
+        while True:
+            count = semantic.embed_pending(limit=options["limit"])
+            if count or not options["loop"]:
+                self.stdout.write(f"{count} document(s) vectorisé(s).")
+            if not options["loop"]:
+                return
+            time.sleep(options["interval"])

@@ -34,7 +34,11 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False))
             return
-        self.stdout.write(f"{figures['questions']} questions, base {figures['database']}")
-        self.stdout.write(f"{'':10}{'moteur':>10}{'référence':>12}")
+        columns = [("moteur", "engine"), ("lexical", "lexical"), ("référence", "baseline")]
+        columns = [(label, name) for label, name in columns if name in figures]
+        mode = "lexical + sémantique" if figures["semantic"] else "lexical"
+        self.stdout.write(f"{figures['questions']} questions, base {figures['database']}, {mode}")
+        self.stdout.write(f"{'':10}" + "".join(f"{label:>12}" for label, _ in columns))
         for key in KEYS:
-            self.stdout.write(f"{key:10}{figures['engine'][key]:>10}{figures['baseline'][key]:>12}")
+            row = "".join(f"{figures[name][key]:>12}" for _, name in columns)
+            self.stdout.write(f"{key:10}{row}")
