@@ -1,4 +1,4 @@
-"""Forms of the search page: a question for an agent, a vote on an answer."""
+"""Forms of the search page: a question for an agent (opens a conversation), a vote."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ class AgentQuestionForm(forms.Form):
     # Honeypot: hidden from people (CSS + aria-hidden), filled by robots.
     website = forms.CharField(label=_("Ne pas remplir"), required=False)
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def add_error(self, field: str | None, error: object) -> None:
+        super().add_error(field, error)
         for name in self.errors:
             if name in self.fields:  # tie each error to its field for screen readers
                 self.fields[name].widget.attrs.update(

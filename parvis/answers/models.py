@@ -97,31 +97,6 @@ class AnswerFeedback(models.Model):
         return f"{self.document_key}: {self.helpful}"
 
 
-class AgentQuestion(models.Model):
-    """A question the engine could not answer, sent to the city's agents."""
-
-    question = models.TextField(_("votre question"), max_length=2000)
-    email = models.EmailField(_("adresse électronique"), blank=True)
-    service = models.ForeignKey(
-        "content.Service",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("service"),
-    )
-    answered = models.BooleanField(_("traitée"), default=False)
-    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("question à un agent")
-        verbose_name_plural = _("questions aux agents")
-
-    def __str__(self) -> str:
-        return self.question[:80]
-
-
 class DocumentEmbedding(models.Model):
     """Optional semantic vector of a document (``parvis[semantic]``), computed in the background."""
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
 from parvis.answers.query import understand
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise
+from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stems
 from parvis.content.models import FichePage, LieuPage
 
 CONFIDENT = 0.5  # at or above this confidence, the first result is shown as an answer card
@@ -97,6 +97,22 @@ def normalise_query(raw: str) -> str:
     """Collapse whitespace, drop control characters, cap the length (display form)."""
     cleaned = "".join(ch if ch.isprintable() else " " for ch in str(raw))
     return " ".join(cleaned.split())[:MAX_QUERY_LENGTH]
+
+
+def result_is_about(*, item: ResultItem, response: AnswerResponse) -> bool:
+    """True when the result's title or other wordings hold one of the question's words.
+
+    ``confidence`` is calibrated on questions that have an answer: it tells which candidate is
+    right, not whether any is (a question matching one document by a single stray word gets a
+    large margin). A result that names a word of the question in what it says it is about
+    (its title, its other wordings; lexicon expansions count) is on the question's subject.
+    """
+    asked = set(response.terms)
+    if not asked:
+        return False
+    doc = SearchDocument.objects.filter(key=item.id).values("title", "alternatives").first()
+    head = f"{doc['title']} {doc['alternatives']}" if doc else item.title
+    return not asked.isdisjoint(stems(head))
 
 
 def place_status(lieu: LieuPage, at: dt.datetime) -> PlaceStatus:

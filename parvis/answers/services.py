@@ -1,4 +1,4 @@
-"""Writes of the answer engine: index upkeep, knowledge import, feedback, agent questions."""
+"""Writes of the answer engine: index upkeep, knowledge import, feedback."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from wagtail.models import Page
 from parvis.answers import index
 from parvis.answers.documents import knowledge_fields, page_fields, page_key
 from parvis.answers.models import (
-    AgentQuestion,
     AnswerFeedback,
     QueryLog,
     SearchDocument,
@@ -175,13 +174,4 @@ def feedback_record(*, query: str, document_key: str, helpful: bool) -> AnswerFe
         normalised=normalise(query, limit=200),
         document_key=document_key[:200],
         helpful=helpful,
-    )
-
-
-def agent_question_create(
-    *, question: str, email: str = "", service_id: int | None = None
-) -> AgentQuestion:
-    """Put a resident's question in the agents' inbox."""
-    return AgentQuestion.objects.create(
-        question=question.strip()[:2000], email=email.strip(), service_id=service_id
     )

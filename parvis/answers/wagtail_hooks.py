@@ -1,4 +1,7 @@
-"""Back office of the answer engine: citizen lexicon, questions to agents, unanswered queries."""
+"""Back office of the answer engine: citizen lexicon, unanswered queries.
+
+Questions to agents are conversations, in the agents' desk (``parvis.conversation``).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from parvis.answers.models import AgentQuestion, LexiconEntry
+from parvis.answers.models import LexiconEntry
 
 
 class LexiconViewSet(SnippetViewSet):
@@ -22,22 +24,8 @@ class LexiconViewSet(SnippetViewSet):
     search_fields = ["term", "expansion"]
 
 
-class AgentQuestionViewSet(SnippetViewSet):
-    model = AgentQuestion
-    icon = "help"
-    menu_label = _("Questions aux agents")
-    list_display = ["question", "service", "answered", "created_at"]
-    list_filter = ["service", "answered"]
-    panels = [
-        FieldPanel("question"),
-        FieldPanel("email"),
-        FieldPanel("service"),
-        FieldPanel("answered"),
-    ]
-
-
 class AnswersGroup(SnippetViewSetGroup):
-    items = (LexiconViewSet, AgentQuestionViewSet)
+    items = (LexiconViewSet,)
     menu_icon = "search"
     menu_label = _("Réponses")
     menu_order = 250

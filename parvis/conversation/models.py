@@ -156,6 +156,8 @@ class HandOff(models.Model):
         ASKED_FOR_HUMAN = "asked_for_human", _("demande d'un humain")
         SAID_NO = "said_no", _("réponse jugée insuffisante")
         CLARIFICATION_FAILED = "clarification_failed", _("précision sans résultat")
+        # "Poser la question à un agent" on the search page: straight to a service.
+        SEARCH_PAGE = "search_page", _("question posée depuis la recherche")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="handoffs"

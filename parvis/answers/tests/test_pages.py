@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parvis.answers.models import AgentQuestion, AnswerFeedback, QueryLog
+from parvis.answers.models import AnswerFeedback, QueryLog
 
 pytestmark = pytest.mark.django_db
 
@@ -72,30 +72,6 @@ def test_incomplete_feedback_is_a_400_page(client):
     """A vote without its fields is refused with a page that explains, not a 500."""
     assert client.post("/recherche/avis/", {"q": "x"}).status_code == 400
     assert not AnswerFeedback.objects.exists()
-
-
-def test_agent_question_creates_an_inbox_entry(client):
-    """The contact form creates a question for the agents."""
-    response = client.post(
-        "/recherche/agent/", {"question": "Ma rue n'est pas déneigée", "email": "a@b.fr"}
-    )
-    assert response.status_code == 200
-    assert AgentQuestion.objects.get().question == "Ma rue n'est pas déneigée"
-
-
-def test_agent_question_errors_are_tied_to_fields(client):
-    """An empty question and a bad email get errors linked by aria-describedby."""
-    response = client.post("/recherche/agent/", {"question": "", "email": "pas-un-email"})
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert 'aria-describedby="id_question-error"' in html and 'id="id_question-error"' in html
-    assert not AgentQuestion.objects.exists()
-
-
-def test_honeypot_silently_drops_robots(client):
-    """A filled honeypot looks accepted but stores nothing."""
-    client.post("/recherche/agent/", {"question": "spam", "website": "http://spam"})
-    assert not AgentQuestion.objects.exists()
 
 
 def test_agent_form_requires_csrf():

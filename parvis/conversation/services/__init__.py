@@ -9,6 +9,7 @@ from parvis.conversation.services.agents import (
 )
 from parvis.conversation.services.resident import (
     conversation_ask,
+    conversation_ask_agent,
     conversation_contact_set,
     conversation_feedback,
     conversation_hand_off,
@@ -17,6 +18,7 @@ from parvis.conversation.services.resident import (
 
 __all__ = [
     "conversation_ask",
+    "conversation_ask_agent",
     "conversation_assign",
     "conversation_close",
     "conversation_contact_set",
