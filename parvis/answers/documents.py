@@ -1,4 +1,5 @@
-"""What a page or an imported document becomes in the index: fields by weight, facets, key.
+"""What a page or an imported document becomes in the index: fields by weight, facets, key,
+and the dates the ranking's freshness signal reads (an Actualité's date, a Fiche's review due).
 
 Stable ids: a page's id is ``<type>:<slug>`` (``fiche:refaire-carte-identite``,
 ``lieu:piscine-leo-lagrange``): readable, stable across databases and reloads of the demo, and
@@ -57,12 +58,14 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         "quartier": _slugs(getattr(page, "quartiers", None)),
     }
     fields: dict[str, Any] = {"title": page.title, "alternatives": "", "short_answer": ""}
+    fields |= {"published_on": None, "review_due": None}
     body: list[str] = []
     if kind == "fiche":
         fields["alternatives"] = page.alternative_questions
         fields["short_answer"] = page.short_answer
         body += [strip_tags(page.body), _stream_text(page.steps), _stream_text(page.documents)]
         body += [page.cost, page.delay]
+        fields["review_due"] = page.review_due
         if page.service_id:
             facets["service"] = page.service.slug
     elif kind == "lieu":
@@ -78,6 +81,8 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         body += [f"{s.title}\n{s.context}" for s in page.parcours_steps.all()]
     elif kind in ("recit", "actualite"):
         fields["short_answer"] = page.intro
+        if kind == "actualite":
+            fields["published_on"] = page.date
         body.append(_stream_text(page.body) if kind == "recit" else strip_tags(page.body))
     else:
         body.append(strip_tags(page.body))

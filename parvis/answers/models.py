@@ -29,6 +29,10 @@ class SearchDocument(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True)
     licence = models.CharField(_("licence"), max_length=300, blank=True)
     facets = models.JSONField(_("classement"), default=dict, blank=True)
+    # Freshness: an Actualité's date (its rank decays with age) and the day a Fiche falls
+    # overdue for review. Imported documents have neither and rank as they match.
+    published_on = models.DateField(_("date de l'actualité"), null=True, blank=True)
+    review_due = models.DateField(_("à relire avant le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

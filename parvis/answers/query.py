@@ -1,4 +1,5 @@
-"""Understanding a resident's question: time words, citizen lexicon, spelling, places."""
+"""Understanding a resident's question: time words, citizen lexicon, audiences, spelling,
+places."""
 
 from __future__ import annotations
 
@@ -126,6 +127,69 @@ def expansions(normalised: str) -> list[str]:
     return [exp for term, exp in lexicon().items() if f" {term} " in padded]
 
 
+# --- Audiences named in the question -----------------------------------------------------------
+
+_audiences_lock = threading.Lock()
+_audiences: tuple[float, list[tuple[str, tuple[str, ...]]]] | None = None
+AUDIENCES_TTL = 60.0
+
+
+def audiences_invalidate() -> None:
+    global _audiences
+    _audiences = None
+
+
+def _inflection(word: str) -> str:
+    """A word without its plural and feminine endings ("étudiantes" → "etudiant").
+
+    Lighter than the stemmer on purpose: "habitant" must not meet "habitation".
+    """
+    bare = word.rstrip("sx").rstrip("e").rstrip("s")
+    return bare if len(bare) >= 3 else word
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    """A phrase as comparable words: normalised, 1-letter words out, inflections folded."""
+    return tuple(_inflection(w) for w in normalise(text).split() if len(w) > 1 or w.isdigit())
+
+
+def audience_phrases() -> list[tuple[str, tuple[str, ...]]]:
+    """(audience slug, phrase) for each audience's name and resident words, longest first."""
+    global _audiences
+    current = _audiences
+    if current is not None and time.monotonic() - current[0] < AUDIENCES_TTL:
+        return current[1]
+    from parvis.content.models import Audience
+
+    with _audiences_lock:
+        phrases = {
+            (audience.slug, _phrase(text))
+            for audience in Audience.objects.only("slug", "name", "resident_words")
+            for text in [audience.name, *audience.resident_words.splitlines()]
+        }
+        found = sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
+        _audiences = (time.monotonic(), found)
+        return found
+
+
+def audiences_named(tokens: list[str]) -> tuple[list[str], set[int]]:
+    """The audiences a question names ("je suis étudiante"), and the positions of the words
+    that name them in ``tokens`` (normalised words)."""
+    kept = [(i, _inflection(w)) for i, w in enumerate(tokens) if len(w) > 1 or w.isdigit()]
+    words = [w for _, w in kept]
+    slugs: list[str] = []
+    taken: set[int] = set()
+    for slug, phrase in audience_phrases():
+        size = len(phrase)
+        for start in range(len(words) - size + 1):
+            span = {kept[start + k][0] for k in range(size)}
+            if tuple(words[start : start + size]) == phrase and not span & taken:
+                taken |= span
+                if slug not in slugs:
+                    slugs.append(slug)
+    return slugs, taken
+
+
 # --- Spelling ---------------------------------------------------------------------------------
 
 
@@ -159,6 +223,9 @@ class Understanding:
     time: TimeRef | None = None
     place_kind: str | None = None
     asks_hours: bool = False
+    audiences: list[str] = field(default_factory=list)  # slugs of the audiences named
+    context: list[str] = field(default_factory=list)  # the words that named them (not topic)
+    now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
 
     @property
     def suggestion(self) -> str:
@@ -172,14 +239,25 @@ def understand(raw: str, *, now: dt.datetime, vocab: Vocabulary) -> Understandin
     text = normalise(raw, limit=200)
     time_ref = parse_time(text, now=now)
     topic = strip_time_words(text)
+    tokens = topic.split()
+    audiences, naming = audiences_named(tokens)
+    # Who the resident is is context, not topic; unless the question is about the audience
+    # itself ("nouvel arrivant"). Either way, the words that named it are never "corrected".
+    topical = any(content_words(w) for i, w in enumerate(tokens) if i not in naming)
     corrections: dict[str, str] = {}
     words: list[str] = []
-    for word in content_words(topic):
+    context: list[str] = []
+    for i, word in enumerate(tokens):
+        if not content_words(word):
+            continue
+        if i in naming:
+            (context if topical else words).append(word)
+            continue
         fixed = correct(word, vocab)
         if fixed:
             corrections[word] = fixed
         words.append(fixed or word)
-    corrected = " ".join(corrections.get(w, w) for w in topic.split())
+    corrected = " ".join(corrections.get(w, w) for w in tokens)
     added = [w for exp in expansions(corrected) for w in content_words(exp)]
     kind = next((PLACE_KINDS[w] for w in words if w in PLACE_KINDS), None)
     asks_hours = any(w in OPEN_WORDS for w in words) or time_ref.explicit
@@ -191,4 +269,7 @@ def understand(raw: str, *, now: dt.datetime, vocab: Vocabulary) -> Understandin
         time=time_ref,
         place_kind=kind,
         asks_hours=asks_hours,
+        audiences=audiences,
+        context=context,
+        now=now,
     )

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.answers import index
@@ -26,6 +27,19 @@ LEAD_WORDS = 60  # words of title + question + lead that count as "the beginning
 LEAD_CHARS = 1_500
 LEAD_BOOST = 0.4
 PROXIMITY_BOOST = 0.1
+# Signals beside the text: the audience the resident named, review and news dates. The boost
+# and the penalty are shares of the best score, like the ones above, so they only reorder close
+# candidates; news decays by a factor on its own score, so a stale item does not climb on a
+# share of someone else's.
+AUDIENCE_BOOST = 0.15  # the page is for the audience the resident named ("je suis étudiant")
+# An Actualité's score is multiplied by NEWS_FLOOR + (1 + NEWS_BOOST - NEWS_FLOOR) * freshness,
+# freshness halving every NEWS_HALF_LIFE_DAYS: news of the day gains 10 % (it rises among close
+# candidates), news breaks even at about three weeks, news of a season ago loses a fifth and old
+# news keeps half its score (still findable, below a current Fiche on the same subject).
+NEWS_HALF_LIFE_DAYS = 90
+NEWS_FLOOR = 0.5
+NEWS_BOOST = 0.1
+REVIEW_PENALTY = 0.05  # a Fiche nobody has re-read for over a year
 SNIPPET_WORDS = 32
 SNIPPET_SPAN = 220  # characters: a snippet shows the densest stretch of this length
 SNIPPET_SCAN = 8_000  # characters of a body searched for a snippet
@@ -38,22 +52,34 @@ CALIBRATION = (-2.17, 12.4, 1.95, 0.42)
 
 
 def query_stems(meaning: Understanding) -> set[str]:
-    return {stem(w) for w in [*meaning.words, *meaning.expanded]}
+    return {stem(w) for w in [*meaning.words, *meaning.expanded, *meaning.context]}
 
 
 def rank(
     meaning: Understanding, *, vocab: index.Vocabulary, limit: int
 ) -> list[tuple[SearchDocument, float]]:
-    """Candidates from the database's full-text index, then re-ranked on word positions."""
+    """Candidates from the database's full-text index, re-ranked on word positions, the
+    audience the resident named and freshness.
+
+    The words that say who the resident is ("étudiant", "mon entreprise") still retrieve, with
+    the lexicon's lower weight (a text written for students is a good candidate), but are not
+    asked of the candidates' beginnings: they are context, not topic.
+    """
     weights: dict[str, float] = {}
-    for word in meaning.expanded:
+    for word in [*meaning.expanded, *meaning.context]:
         weights[stem(word)] = EXPANSION_WEIGHT
     for word in meaning.words:
         weights[stem(word)] = 1.0
     hits = index.search(weights, limit=limit)
     docs = documents_load([pk for pk, _ in hits])
     ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
-    return rerank(ranked, [stem(w) for w in meaning.words])
+    now = meaning.now or timezone.now()
+    return rerank(
+        ranked,
+        [stem(w) for w in meaning.words],
+        audiences=set(meaning.audiences),
+        today=timezone.localdate(now),
+    )
 
 
 def documents_load(pks: list[int]) -> dict[int, SearchDocument]:
@@ -116,15 +142,20 @@ def _positions(doc: SearchDocument) -> list[str]:
 
 
 def rerank(
-    ranked: list[tuple[SearchDocument, float]], asked: list[str]
+    ranked: list[tuple[SearchDocument, float]],
+    asked: list[str],
+    *,
+    audiences: set[str] | None = None,
+    today: dt.date | None = None,
 ) -> list[tuple[SearchDocument, float]]:
-    """Boost candidates whose beginning holds the question's words, and its word pairs nearby.
+    """Boost candidates whose beginning holds the question's words, and its word pairs nearby;
+    then weigh in the audience named and freshness (``today``; None leaves dates out).
 
     An answer states its subject first (title, question, lead), and a question's neighbouring
     words ("carte" "identité") stay neighbours in the text that answers it. The boosts are a
     share of the best lexical score, so they only reorder close candidates.
     """
-    if not ranked or not asked:
+    if not ranked:
         return ranked
     best = ranked[0][1]
     unique = set(asked)
@@ -134,22 +165,56 @@ def rerank(
         if position >= RERANK_DEPTH:
             out.append((doc, score))
             continue
-        seq = _positions(doc)
-        lead = set(seq[:LEAD_WORDS])
-        coverage = sum(1 for t in unique if t in lead) / len(unique)
-        where: dict[str, list[int]] = {}
-        for i, term in enumerate(seq):
-            if term in unique:
-                where.setdefault(term, []).append(i)
-        near = sum(
-            1
-            for a, b in pairs
-            if any(abs(i - j) <= 3 for i in where.get(a, [])[:50] for j in where.get(b, [])[:50])
-        )
-        proximity = near / len(pairs) if pairs else 0.0
-        out.append((doc, score + best * (LEAD_BOOST * coverage + PROXIMITY_BOOST * proximity)))
+        if unique:
+            score += best * _text_boost(doc, unique, pairs)
+        out.append((doc, _signals(doc, score, best=best, audiences=audiences, today=today)))
     out.sort(key=lambda pair: -pair[1])
     return out
+
+
+def _text_boost(doc: SearchDocument, unique: set[str], pairs: list[tuple[str, str]]) -> float:
+    seq = _positions(doc)
+    lead = set(seq[:LEAD_WORDS])
+    coverage = sum(1 for t in unique if t in lead) / len(unique)
+    where: dict[str, list[int]] = {}
+    for i, term in enumerate(seq):
+        if term in unique:
+            where.setdefault(term, []).append(i)
+    near = sum(
+        1
+        for a, b in pairs
+        if any(abs(i - j) <= 3 for i in where.get(a, [])[:50] for j in where.get(b, [])[:50])
+    )
+    proximity = near / len(pairs) if pairs else 0.0
+    return LEAD_BOOST * coverage + PROXIMITY_BOOST * proximity
+
+
+def news_freshness(published_on: dt.date, today: dt.date) -> float:
+    """1.0 for an Actualité of today (or dated ahead), halving every ``NEWS_HALF_LIFE_DAYS``."""
+    age = max(0, (today - published_on).days)
+    return 0.5 ** (age / NEWS_HALF_LIFE_DAYS)
+
+
+def _signals(
+    doc: SearchDocument,
+    score: float,
+    *,
+    best: float,
+    audiences: set[str] | None,
+    today: dt.date | None,
+) -> float:
+    """The score once the audience named and the document's dates are weighed in.
+
+    Imported documents carry neither audiences nor dates: their score is left as it is.
+    """
+    if today is not None and doc.published_on is not None:
+        fresh = news_freshness(doc.published_on, today)
+        score *= NEWS_FLOOR + (1 + NEWS_BOOST - NEWS_FLOOR) * fresh
+    if today is not None and doc.review_due is not None and today > doc.review_due:
+        score -= best * REVIEW_PENALTY
+    if audiences and audiences.intersection(_facet_values(doc, "audience")):
+        score += best * AUDIENCE_BOOST
+    return score
 
 
 def confidence_features(

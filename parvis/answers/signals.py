@@ -48,11 +48,20 @@ def on_lexicon_change(sender: Any, **kwargs: Any) -> None:
     lexicon_invalidate()
 
 
+def on_audience_change(sender: Any, **kwargs: Any) -> None:
+    from parvis.answers.query import audiences_invalidate
+
+    audiences_invalidate()
+
+
 def connect() -> None:
     from parvis.answers.models import LexiconEntry
+    from parvis.content.models import Audience
 
     page_published.connect(on_published, dispatch_uid="answers-published")
     page_unpublished.connect(on_unpublished, dispatch_uid="answers-unpublished")
     pre_delete.connect(on_page_delete, dispatch_uid="answers-page-delete")
     post_save.connect(on_lexicon_change, sender=LexiconEntry, dispatch_uid="answers-lexicon")
     post_delete.connect(on_lexicon_change, sender=LexiconEntry, dispatch_uid="answers-lexicon-d")
+    post_save.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience")
+    post_delete.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience-d")

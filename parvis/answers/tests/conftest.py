@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from parvis.answers.services import knowledge_import
 from parvis.content.models import (
+    ActualiteIndexPage,
+    ActualitePage,
+    Audience,
     FicheIndexPage,
     FichePage,
     FichePlace,
@@ -45,6 +48,37 @@ def publish_fiche() -> Callable[..., FichePage]:
         return page
 
     return make
+
+
+@pytest.fixture
+def publish_actualite() -> Callable[..., ActualitePage]:
+    def make(title: str, intro: str, date: dt.date) -> ActualitePage:
+        page = _section(ActualiteIndexPage).add_child(
+            instance=ActualitePage(
+                title=title,
+                slug=f"test-actu-{next(_counter)}",
+                intro=intro,
+                body=f"<p>{intro}</p>",
+                date=date,
+            )
+        )
+        page.save_revision().publish()
+        return page
+
+    return make
+
+
+@pytest.fixture
+def audience() -> Iterator[Callable[..., Audience]]:
+    """Audiences made by a test; the engine's cache of them is dropped afterwards (the
+    rollback sends no signal)."""
+    from parvis.answers.query import audiences_invalidate
+
+    def make(name: str, slug: str, resident_words: str = "") -> Audience:
+        return Audience.objects.create(name=name, slug=slug, resident_words=resident_words)
+
+    yield make
+    audiences_invalidate()
 
 
 @pytest.fixture

@@ -189,10 +189,14 @@ class FichePage(Page):
         verbose_name_plural = _("fiches")
 
     @property
+    def review_due(self) -> dt.date:
+        """The day after which this answer counts as not re-read for too long."""
+        return self.last_reviewed + dt.timedelta(days=REVIEW_AFTER_DAYS)
+
+    @property
     def needs_review(self) -> bool:
         """True when nobody has re-read this answer for more than a year."""
-        age = timezone.localdate() - self.last_reviewed
-        return age > dt.timedelta(days=REVIEW_AFTER_DAYS)
+        return timezone.localdate() > self.review_due
 
     @cached_property
     def lieux(self) -> list[Any]:

@@ -33,7 +33,22 @@ class Quartier(_Term):
 
 
 class Audience(_Term):
-    """Who a piece of content is for: habitant, nouvel arrivant, visiteur, entreprise."""
+    """Who a piece of content is for: habitant, nouvel arrivant, visiteur, entreprise.
+
+    ``resident_words`` are how residents say they belong to it ("je suis étudiant", "mon
+    entreprise"): the answer engine reads them as context and favours this audience's pages.
+    """
+
+    resident_words = models.TextField(
+        _("mots des habitants"),
+        blank=True,
+        help_text=_(
+            "Une expression par ligne : comment les habitants disent qu'ils font partie de ce "
+            "public (« je suis étudiant », « mon entreprise »). Le nom du public compte déjà."
+        ),
+    )
+
+    panels = [*_Term.panels, FieldPanel("resident_words")]
 
     class Meta(_Term.Meta):
         verbose_name = _("public")
