@@ -1,5 +1,8 @@
 """Fit the confidence calibration of the answer engine on questions with known answers.
 
+Include questions the site cannot answer (``expected: []``, e.g.
+``parvis/answers/eval/no_answer_dev.jsonl``): the confidence must stay low for them too.
+
 Usage (against a database where the documents are indexed):
     PARVIS_VAR_DIR=… .venv/bin/python bench/answers_calibrate.py QUESTIONS.jsonl [...]
 Prints the logistic coefficients for ``parvis.answers.ranking.CALIBRATION`` and a reliability
@@ -29,17 +32,17 @@ def features(question: str) -> tuple[list[float], str | None]:
     meaning = understand(question, now=timezone.now(), vocab=vocab)
     ranked = ranking.rank(meaning, vocab=vocab, limit=50)
     if not ranked:
-        return [0.0, 0.0, 0.0], None
+        return [0.0, 0.0, 0.0, 0.0], None
     return ranking.confidence_features([s for _, s in ranked], meaning, ranked[0][0]), ranked[0][
         0
     ].key
 
 
 def fit(rows: list[tuple[list[float], int]], steps: int = 4000, rate: float = 0.5) -> list[float]:
-    w = [0.0] * 4
+    w = [0.0] * 5
     n = len(rows)
     for _ in range(steps):
-        grad = [0.0] * 4
+        grad = [0.0] * 5
         for x, y in rows:
             xs = [1.0, *x]
             p = 1 / (1 + math.exp(-sum(a * b for a, b in zip(w, xs, strict=True))))

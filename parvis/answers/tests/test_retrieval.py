@@ -132,3 +132,12 @@ def test_demo_content_is_indexed_on_publication():
     response = answer_query(query="jai perdu mon livret de famille")
     assert response.results[0].id == "fiche:livret-de-famille-perdu"
     assert answer_query(query="refaire ma cni").results[0].id == "fiche:refaire-carte-identite"
+
+
+@pytest.mark.parametrize(
+    "question", ["Quelle est la couleur du ciel ?", "recette de la pâte à crêpes"]
+)
+def test_a_question_the_site_cannot_answer_gets_no_answer_card(question):
+    """A stray word matching one page is not an answer: no card, offer an agent instead."""
+    response = answer_query(query=question)
+    assert response.answer is None and response.confidence < 0.5
