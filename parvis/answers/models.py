@@ -2,7 +2,7 @@
 
 ``SearchDocument`` is a denormalised copy of everything searchable (Wagtail pages and imported
 knowledge documents); the full-text index itself is a database-specific table kept in step by
-``parvis.answers.index`` (SQLite FTS5, PostgreSQL tsvector).
+``parvis.answers.index`` (SQLite FTS5, PostgreSQL inverted-index tables).
 """
 
 from __future__ import annotations
