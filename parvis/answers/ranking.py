@@ -112,7 +112,11 @@ def lead(doc: SearchDocument) -> str:
 def fuse_semantic(
     ranked: list[tuple[SearchDocument, float]], query_vector: Any
 ) -> list[tuple[SearchDocument, float]]:
-    """Fuse the lexical ranking with the optional semantic one (reciprocal rank fusion)."""
+    """Fuse the lexical ranking with the optional semantic one (reciprocal rank fusion).
+
+    The fused list keeps as many candidates as the lexical one had: only the documents the
+    semantic side brings into it are loaded.
+    """
     from parvis.answers import semantic
 
     semantic_ids = semantic.search_vector(query_vector, limit=SEMANTIC_DEPTH)
@@ -120,11 +124,10 @@ def fuse_semantic(
         return ranked
     lexical_ids = [doc.pk for doc, _ in ranked]
     fused = semantic.fuse(lexical_ids, semantic_ids)
+    order = sorted(fused, key=lambda pk: -fused[pk])[: max(len(ranked), SEMANTIC_DEPTH)]
     docs = {doc.pk: doc for doc, _ in ranked}
-    missing = [pk for pk in fused if pk not in docs]
-    docs.update(documents_load(missing))
-    order = sorted((pk for pk in fused if pk in docs), key=lambda pk: -fused[pk])
-    return [(docs[pk], fused[pk]) for pk in order]
+    docs.update(documents_load([pk for pk in order if pk not in docs]))
+    return [(docs[pk], fused[pk]) for pk in order if pk in docs]
 
 
 _HEADS: dict[tuple[int, object], list[str]] = {}
