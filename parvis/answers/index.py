@@ -52,7 +52,8 @@ SQLITE_DROP = [
 ]
 # answers_pgfts: one row per document (length in indexed words; surface words for spelling;
 # the raw text for the baseline). answers_pgterms: the inverted index, one row per stem and
-# document with its count in each field. Migrations 0002 and 0006 both run these statements
+# document with its count in each field (in the primary key's index too, so that a query reads
+# a term's postings from the index alone). Migrations 0002 and 0006 both run these statements
 # (0006 upgrades a database made by the former ts_rank index, see PG_UPGRADE).
 PG_SCHEMA = [
     "CREATE TABLE IF NOT EXISTS answers_pgfts ("
@@ -65,7 +66,7 @@ PG_SCHEMA = [
     " doc_id integer NOT NULL REFERENCES answers_pgfts(doc_id) ON DELETE CASCADE,"
     " title integer NOT NULL, alternatives integer NOT NULL,"
     " short_answer integer NOT NULL, body integer NOT NULL,"
-    " PRIMARY KEY (term, doc_id))",
+    " PRIMARY KEY (term, doc_id) INCLUDE (title, alternatives, short_answer, body))",
     "CREATE INDEX IF NOT EXISTS answers_pgterms_doc ON answers_pgterms(doc_id)",
 ]
 PG_UPGRADE = [
@@ -171,6 +172,21 @@ def rows_delete(doc_ids: Iterable[int]) -> None:
     vocabulary_invalidate()
 
 
+def statistics_refresh() -> None:
+    """After a bulk write, do what autovacuum would do later to PostgreSQL's index tables.
+
+    Until then a freshly filled inverted index is read from the table rather than from its
+    index alone (the visibility map is empty): lexical p50 8.1 → 5.1 ms on Service-Public.
+    VACUUM cannot run in a transaction: inside one, statistics only. SQLite needs nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{verb} answers_pgterms")
+        cursor.execute(f"{verb} answers_pgfts")
+
+
 def rows_clear() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -244,12 +260,12 @@ WITH stats AS (
     SELECT count(*)::float8 AS n, greatest(avg(length), 1)::float8 AS avgdl FROM answers_pgfts
 ), hits AS (
     SELECT doc_id, count(*) OVER (PARTITION BY term) AS df,
-           (%(w1)s * title + %(w2)s * alternatives + %(w3)s * short_answer + %(w4)s * body)::float8
-           AS f
+           %(w1)s::float8 * title + %(w2)s::float8 * alternatives
+           + %(w3)s::float8 * short_answer + %(w4)s::float8 * body AS f
     FROM answers_pgterms WHERE term = ANY(%(terms)s)
 )
 SELECT h.doc_id,
-       sum(greatest(ln((s.n - h.df + 0.5) / (h.df + 0.5)), %(min_idf)s) * h.f * (%(k1)s + 1)
+       sum(greatest(ln((s.n - h.df + 0.5) / (h.df + 0.5)), %(min_idf)s) * h.f * (%(k1)s::float8 + 1)
            / (h.f + %(k1)s * (1 - %(b)s + %(b)s * d.length / s.avgdl))) AS score
 FROM hits h JOIN answers_pgfts d ON d.doc_id = h.doc_id CROSS JOIN stats s
 GROUP BY h.doc_id ORDER BY score DESC, h.doc_id LIMIT %(limit)s

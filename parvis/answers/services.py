@@ -73,6 +73,7 @@ def reindex_all(*, include_knowledge: bool = True) -> int:
         docs = SearchDocument.objects.filter(kind="knowledge")
         index.rows_write(docs.iterator())
         count += docs.count()
+    index.statistics_refresh()
     return count
 
 
@@ -136,6 +137,8 @@ def knowledge_import(
             report.updated += 1
         else:
             report.created += 1
+    if report.created or report.updated:
+        index.statistics_refresh()
     return report
 
 
