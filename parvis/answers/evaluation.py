@@ -41,7 +41,17 @@ def questions_parse(lines: Iterable[str]) -> tuple[list[Question], list[tuple[in
     return questions, errors
 
 
+def _caches_clear() -> None:
+    """Forget what earlier questions left in per-process caches, so that each column starts
+    alike (the vocabulary, lexicon and model stay loaded)."""
+    from parvis.answers import ranking, semantic
+
+    ranking.caches_clear()
+    semantic.query_vector.cache_clear()
+
+
 def _measure(questions: list[Question], ranker: Callable[[str], list[str]]) -> dict[str, float]:
+    _caches_clear()
     hit1 = hit3 = rr = 0.0
     latencies = []
     for q in questions:

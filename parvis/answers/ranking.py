@@ -25,6 +25,7 @@ SEMANTIC_DEPTH = 50
 SEMANTIC_DISAGREEMENT = 0.7  # confidence factor when fusion changes the first result
 LEAD_WORDS = 60  # words of title + question + lead that count as "the beginning"
 LEAD_CHARS = 1_500
+OPENING_CHARS = 120  # of the body, for the title of a document without one
 LEAD_BOOST = 0.4
 PROXIMITY_BOOST = 0.1
 # Signals beside the text: the audience the resident named, review and news dates. The boost
@@ -86,14 +87,16 @@ def rank(
 
 
 def documents_load(pks: list[int]) -> dict[int, SearchDocument]:
-    """Candidates without their (long) body: its beginning is enough to rank them.
+    """Candidates without their (long) body.
 
-    The body's first ``LEAD_CHARS`` come as ``doc.lead``; ``bodies_load`` fetches the part
-    snippets need, for the few results shown.
+    Ranking needs the stems of a document's beginning, cached per document version
+    (``heads_load``); the body's first characters come as ``doc.opening`` for titles of
+    documents without one, and ``bodies_load`` fetches what snippets need, for the few results
+    shown.
     """
     if not pks:
         return {}
-    rows = SearchDocument.objects.defer("body").annotate(lead=Substr("body", 1, LEAD_CHARS))
+    rows = SearchDocument.objects.defer("body").annotate(opening=Substr("body", 1, OPENING_CHARS))
     return rows.in_bulk(pks)
 
 
@@ -103,10 +106,10 @@ def bodies_load(pks: list[int]) -> dict[int, str]:
     return dict(rows.values_list("pk", "scan"))
 
 
-def lead(doc: SearchDocument) -> str:
-    """The beginning of the body, whether the document was loaded with its body or not."""
-    value = doc.__dict__.get("lead")
-    return value if value is not None else doc.body[:LEAD_CHARS]
+def opening(doc: SearchDocument) -> str:
+    """The body's first characters, whether the document was loaded with its body or not."""
+    value = doc.__dict__.get("opening")
+    return value if value is not None else doc.body[:OPENING_CHARS]
 
 
 def fuse_semantic(
@@ -134,16 +137,32 @@ _HEADS: dict[tuple[int, object], list[str]] = {}
 HEADS_CACHE = 5_000
 
 
+def caches_clear() -> None:
+    """Empty the per-process caches of document beginnings and word stems."""
+    _HEADS.clear()
+    word_stem.cache_clear()
+
+
+def heads_load(docs: list[SearchDocument]) -> None:
+    """Compute the beginnings of documents not in the cache yet, their text in one query."""
+    missing = {doc.pk: doc for doc in docs if (doc.pk, doc.updated_at) not in _HEADS}
+    if not missing:
+        return
+    if len(_HEADS) + len(missing) > HEADS_CACHE:
+        _HEADS.clear()
+    rows = SearchDocument.objects.filter(pk__in=list(missing))
+    leads = dict(rows.annotate(lead=Substr("body", 1, LEAD_CHARS)).values_list("pk", "lead"))
+    for pk, doc in missing.items():
+        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{leads.get(pk) or ''}"
+        _HEADS[(pk, doc.updated_at)] = [word_stem(m.group()) for m in _WORD.finditer(head)]
+
+
 def _positions(doc: SearchDocument) -> list[str]:
-    """Stems of a document's beginning, in order (cached per version of the document)."""
-    key = (doc.pk, doc.updated_at)
-    stems_ = _HEADS.get(key)
+    """Stems of a document's beginning (title, wordings, short answer, lead), in order."""
+    stems_ = _HEADS.get((doc.pk, doc.updated_at))
     if stems_ is None:
-        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{lead(doc)}"
-        stems_ = [word_stem(m.group()) for m in _WORD.finditer(head)]
-        if len(_HEADS) >= HEADS_CACHE:
-            _HEADS.clear()
-        _HEADS[key] = stems_
+        heads_load([doc])
+        stems_ = _HEADS[(doc.pk, doc.updated_at)]
     return stems_
 
 
@@ -166,6 +185,8 @@ def rerank(
     best = ranked[0][1]
     unique = set(asked)
     pairs = list(zip(asked, asked[1:], strict=False))
+    if unique:
+        heads_load([doc for doc, _ in ranked[:RERANK_DEPTH]])
     out = []
     for position, (doc, score) in enumerate(ranked):
         if position >= RERANK_DEPTH:
@@ -258,7 +279,7 @@ def confidence(
 
 
 def fallback_title(doc: SearchDocument) -> str:
-    text = doc.short_answer or lead(doc)
+    text = doc.short_answer or opening(doc)
     return (text[:90].rsplit(" ", 1)[0] + " …") if len(text) > 90 else text
 
 
