@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import strip_tags
 from wagtail.models import Page
+
+from parvis.answers.documents import html_text
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -35,7 +36,7 @@ def breadcrumb(page: Page, request: HttpRequest | None) -> dict[str, Any]:
 def fiche(page: Any, request: HttpRequest | None) -> dict[str, Any]:
     answer = page.short_answer
     if page.body:
-        answer = f"{answer} {strip_tags(page.body)}"[:1000]
+        answer = f"{answer} {html_text(page.body)}"[:1000]
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",

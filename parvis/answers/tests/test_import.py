@@ -64,3 +64,16 @@ def test_missing_file_is_a_clear_error(tmp_path):
     """A missing file is a command error with its path, not a traceback."""
     with pytest.raises(CommandError, match="Fichier illisible"):
         call_command("knowledge_import", str(tmp_path / "absent.jsonl"))
+
+
+def test_rich_text_is_indexed_as_plain_text_with_paragraphs_apart(publish_fiche):
+    """Entities are decoded and paragraphs stay apart: snippets show "d'enseigne", once."""
+    from parvis.answers.models import SearchDocument
+
+    page = publish_fiche(
+        "Poser une enseigne",
+        "Une autorisation est nécessaire.",
+        body="<p>Les couleurs sont encadrées.</p><p>Déposez la demande d&#x27;enseigne.</p>",
+    )
+    body = SearchDocument.objects.get(page=page).body
+    assert "encadrées.\nDéposez" in body and "d'enseigne" in body and "&#x27;" not in body
