@@ -19,8 +19,6 @@ surface vocabulary used for spelling.
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -28,6 +26,7 @@ from django.db import connection
 
 from parvis.answers.models import SearchDocument
 from parvis.answers.text import index_text, normalise
+from parvis.core.expiring import Expiring
 
 # Field weights: title/question, other wordings, short answer (or lead), body.
 WEIGHTS = (6.0, 4.0, 2.5, 1.0)
@@ -205,7 +204,6 @@ class Vocabulary:
     doc_count: int
     stems: dict[str, int]  # stem → number of documents
     words: dict[str, int]  # surface word (normalised) → number of documents
-    loaded_at: float
 
     def idf(self, stem: str) -> float:
         """Inverse document frequency of a stem (positive, large for a word the index lacks)."""
@@ -213,22 +211,11 @@ class Vocabulary:
         return math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
 
 
-_vocab_lock = threading.Lock()
-_vocab: Vocabulary | None = None
 VOCABULARY_TTL = 300.0  # other processes' index writes are seen within this many seconds
 
 
-def vocabulary_invalidate() -> None:
-    global _vocab
-    _vocab = None
-
-
-def vocabulary() -> Vocabulary:
-    global _vocab
-    current = _vocab
-    if current is not None and time.monotonic() - current.loaded_at < VOCABULARY_TTL:
-        return current
-    with _vocab_lock, connection.cursor() as cursor:
+def _vocabulary_load() -> Vocabulary:
+    with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT count(*) FROM answers_fts")
             count = cursor.fetchone()[0]
@@ -243,9 +230,20 @@ def vocabulary() -> Vocabulary:
             stems = dict(cursor.fetchall())
             cursor.execute("SELECT word, ndoc FROM ts_stat('SELECT words FROM answers_pgfts')")
             words = dict(cursor.fetchall())
-        words.pop("", None)
-        _vocab = Vocabulary(count, stems, words, time.monotonic())
-        return _vocab
+    words.pop("", None)
+    return Vocabulary(count, stems, words)
+
+
+_vocabulary = Expiring(_vocabulary_load, ttl=VOCABULARY_TTL)
+
+
+def vocabulary_invalidate() -> None:
+    _vocabulary.invalidate()
+
+
+def vocabulary() -> Vocabulary:
+    """Document frequencies of the index's stems and surface words (cached per process)."""
+    return _vocabulary.get()
 
 
 # --- Retrieval --------------------------------------------------------------------------------

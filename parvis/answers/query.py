@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -15,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from parvis.answers.index import Vocabulary
 from parvis.answers.text import STOP_WORDS, content_words, normalise, stem
+from parvis.core.expiring import Expiring
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -93,32 +92,30 @@ def strip_time_words(normalised: str) -> str:
 
 # --- Citizen lexicon --------------------------------------------------------------------------
 
-_lexicon_lock = threading.Lock()
-_lexicon: tuple[float, dict[str, str]] | None = None
 LEXICON_TTL = 60.0
 
 
+def _lexicon_load() -> dict[str, str]:
+    from parvis.answers.models import LexiconEntry
+
+    entries = {
+        normalise(e.term): normalise(e.expansion)
+        for e in LexiconEntry.objects.only("term", "expansion")
+    }
+    entries.pop("", None)
+    return entries
+
+
+_lexicon = Expiring(_lexicon_load, ttl=LEXICON_TTL)
+
+
 def lexicon_invalidate() -> None:
-    global _lexicon
-    _lexicon = None
+    _lexicon.invalidate()
 
 
 def lexicon() -> dict[str, str]:
     """Normalised citizen term → normalised expansion, from the editors' lexicon."""
-    global _lexicon
-    current = _lexicon
-    if current is not None and time.monotonic() - current[0] < LEXICON_TTL:
-        return current[1]
-    from parvis.answers.models import LexiconEntry
-
-    with _lexicon_lock:
-        entries = {
-            normalise(e.term): normalise(e.expansion)
-            for e in LexiconEntry.objects.only("term", "expansion")
-        }
-        entries.pop("", None)
-        _lexicon = (time.monotonic(), entries)
-        return entries
+    return _lexicon.get()
 
 
 def expansions(normalised: str) -> list[str]:
@@ -129,14 +126,11 @@ def expansions(normalised: str) -> list[str]:
 
 # --- Audiences named in the question -----------------------------------------------------------
 
-_audiences_lock = threading.Lock()
-_audiences: tuple[float, list[tuple[str, tuple[str, ...]]]] | None = None
 AUDIENCES_TTL = 60.0
 
 
 def audiences_invalidate() -> None:
-    global _audiences
-    _audiences = None
+    _audiences.invalidate()
 
 
 def _inflection(word: str) -> str:
@@ -153,23 +147,23 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(_inflection(w) for w in normalise(text).split() if len(w) > 1 or w.isdigit())
 
 
-def audience_phrases() -> list[tuple[str, tuple[str, ...]]]:
-    """(audience slug, phrase) for each audience's name and resident words, longest first."""
-    global _audiences
-    current = _audiences
-    if current is not None and time.monotonic() - current[0] < AUDIENCES_TTL:
-        return current[1]
+def _audience_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
     from parvis.content.models import Audience
 
-    with _audiences_lock:
-        phrases = {
-            (audience.slug, _phrase(text))
-            for audience in Audience.objects.only("slug", "name", "resident_words")
-            for text in [audience.name, *audience.resident_words.splitlines()]
-        }
-        found = sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
-        _audiences = (time.monotonic(), found)
-        return found
+    phrases = {
+        (audience.slug, _phrase(text))
+        for audience in Audience.objects.only("slug", "name", "resident_words")
+        for text in [audience.name, *audience.resident_words.splitlines()]
+    }
+    return sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
+
+
+_audiences = Expiring(_audience_phrases_load, ttl=AUDIENCES_TTL)
+
+
+def audience_phrases() -> list[tuple[str, tuple[str, ...]]]:
+    """(audience slug, phrase) for each audience's name and resident words, longest first."""
+    return _audiences.get()
 
 
 def audiences_named(tokens: list[str]) -> tuple[list[str], set[int]]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 
 from parvis.answers.models import DocumentEmbedding, SearchDocument
+from parvis.core.expiring import Expiring
 
 PASSAGE_CHARS = 1_000
 RRF_K = 60
@@ -26,7 +26,6 @@ TTL = 300.0
 QUERY_CACHE = 4_096  # query vectors kept per process: residents ask the same questions often
 
 _lock = threading.Lock()
-_matrix: tuple[float, list[int], Any] | None = None
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -77,28 +76,29 @@ def embed_pending(*, limit: int | None = None, batch: int = 8) -> int:
     return len(todo)
 
 
+def _vectors_load() -> tuple[list[int], Any]:
+    import numpy as np
+
+    rows = list(DocumentEmbedding.objects.values_list("document_id", "vector"))
+    ids = [pk for pk, _ in rows]
+    matrix = (
+        np.vstack([np.frombuffer(bytes(v), dtype=np.float32) for _, v in rows])
+        if rows
+        else np.zeros((0, 384), dtype=np.float32)
+    )
+    return ids, matrix
+
+
+_matrix = Expiring(_vectors_load, ttl=TTL)
+
+
 def invalidate() -> None:
-    global _matrix
-    _matrix = None
+    _matrix.invalidate()
 
 
 def _vectors() -> tuple[list[int], Any]:
-    global _matrix
-    import numpy as np
-
-    current = _matrix
-    if current is not None and time.monotonic() - current[0] < TTL:
-        return current[1], current[2]
-    with _lock:
-        rows = list(DocumentEmbedding.objects.values_list("document_id", "vector"))
-        ids = [pk for pk, _ in rows]
-        matrix = (
-            np.vstack([np.frombuffer(bytes(v), dtype=np.float32) for _, v in rows])
-            if rows
-            else np.zeros((0, 384), dtype=np.float32)
-        )
-        _matrix = (time.monotonic(), ids, matrix)
-        return ids, matrix
+    """Document ids and their vectors as one matrix (cached per process)."""
+    return _matrix.get()
 
 
 @functools.lru_cache(maxsize=QUERY_CACHE)

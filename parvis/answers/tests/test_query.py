@@ -55,7 +55,7 @@ def test_lexicon_edits_take_effect():
 
 
 def _vocab(*words: str) -> Vocabulary:
-    return Vocabulary(10, {}, dict.fromkeys(words, 1), 0.0)
+    return Vocabulary(10, {}, dict.fromkeys(words, 1))
 
 
 def test_spelling_corrects_to_the_site_vocabulary():
