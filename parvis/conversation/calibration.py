@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from parvis.answers.selectors import AnswerResponse, ResultItem
 
 CALIBRATION_PATH = Path(__file__).resolve().parent / "calibration.json"
+# Fused with the semantic ranking, scores are reciprocal-rank sums (~0.03), not BM25 (~30): the
+# same model cannot serve both, each mode has its own fit.
+SEMANTIC_CALIBRATION_PATH = CALIBRATION_PATH.with_name("calibration-semantic.json")
 FEATURES = ("top_score", "margin", "relative_margin", "agreement", "query_tokens")
 AGREEMENT_DEPTH = 5
 
@@ -106,9 +109,16 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def calibration_path() -> Path:
+    """The calibration file of the engine's current mode (lexical, or fused with semantic)."""
+    from parvis.answers import semantic
+
+    return SEMANTIC_CALIBRATION_PATH if semantic.enabled() else CALIBRATION_PATH
+
+
 def calibration_load(path: Path | None = None) -> Calibration:
     """The fitted model if its file is readable, the default otherwise."""
-    path = path or CALIBRATION_PATH
+    path = path or calibration_path()
     try:
         return Calibration.from_dict(json.loads(path.read_text()))
     except (OSError, ValueError, KeyError, TypeError):

@@ -16,9 +16,8 @@ from parvis.core.roles import AGENTS
 @pytest.fixture(autouse=True)
 def default_calibration(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
     """Tests use the engine-agnostic default model, not the one fitted on real data."""
-    monkeypatch.setattr(
-        "parvis.conversation.calibration.CALIBRATION_PATH", tmp_path / "absent.json"
-    )
+    for name in ("CALIBRATION_PATH", "SEMANTIC_CALIBRATION_PATH"):
+        monkeypatch.setattr(f"parvis.conversation.calibration.{name}", tmp_path / "absent.json")
 
 
 @pytest.fixture

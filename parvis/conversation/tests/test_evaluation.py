@@ -79,3 +79,13 @@ def test_unreadable_calibration_falls_back_to_the_default(tmp_path) -> None:  # 
     path.write_text("{")
     assert isinstance(calibration_load(path), Calibration)
     assert calibration_load(path).fitted_on == "default (not fitted)"
+
+
+def test_each_engine_mode_reads_its_own_calibration(settings):
+    """Fused scores are on another scale than BM25's: the semantic mode has its own fit."""
+    from parvis.conversation import calibration
+
+    settings.PARVIS_ANSWERS_SEMANTIC = False
+    assert calibration.calibration_path() == calibration.CALIBRATION_PATH
+    settings.PARVIS_ANSWERS_SEMANTIC = True
+    assert calibration.calibration_path() == calibration.SEMANTIC_CALIBRATION_PATH

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from parvis.conversation.calibration import CALIBRATION_PATH, calibration_load
+from parvis.conversation.calibration import calibration_load, calibration_path
 from parvis.conversation.evaluation import (
     fit_and_report,
     questions_read,
@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--json", action="store_true", help="one JSON object")
         parser.add_argument("--fit", action="store_true", help="fit on even lines, report odd")
-        parser.add_argument("--output", type=Path, default=CALIBRATION_PATH)
+        parser.add_argument(
+            "--output", type=Path, default=None, help="default: the current mode's file"
+        )
         parser.add_argument("--target-precision", type=float, default=0.97)
         parser.add_argument("--limit", type=int, default=0)
 
@@ -45,8 +47,9 @@ class Command(BaseCommand):
             calibration, figures = fit_and_report(
                 samples, target_precision=options["target_precision"]
             )
-            options["output"].write_text(json.dumps(calibration.to_dict(), indent=2) + "\n")
-            figures["calibration"] = str(options["output"])
+            output: Path = options["output"] or calibration_path()
+            output.write_text(json.dumps(calibration.to_dict(), indent=2) + "\n")
+            figures["calibration"] = str(output)
         else:
             calibration = calibration_load()
             figures = report(samples, calibration)
