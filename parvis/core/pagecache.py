@@ -80,11 +80,12 @@ def page_cache_invalidate(**_signal_kwargs: Any) -> None:
 
     Accepts and ignores signal arguments, so it can be connected to signals directly.
     """
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    page_cache_forget()
+    transaction.on_commit(page_cache_forget)
 
 
-def _new_generation() -> None:
+def page_cache_forget() -> None:
+    """Forget every cached page now (a new generation), whatever transaction is open."""
     try:
         caches[CACHE_ALIAS].set(_GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:  # an unreachable cache must not fail a publication

@@ -215,7 +215,20 @@ def _lieu_and_a_quiet_moment() -> tuple[LieuPage, dt.datetime]:
     pytest.skip("no demo place keeps its status for an hour on a Monday at 10:00")
 
 
-def test_a_cached_opening_status_lives_at_most_the_live_ttl(client):
+@pytest.fixture
+def clock_driven_cache(settings, tmp_path):  # noqa: ANN001, ANN201
+    """The page cache in files, whose expiry follows the (travelling) process clock; Redis
+    expires keys on its own clock, which time-machine cannot move."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+        },
+    }
+
+
+def test_a_cached_opening_status_lives_at_most_the_live_ttl(client, clock_driven_cache):
     lieu, at = _lieu_and_a_quiet_moment()
     ttl = settings.PARVIS_PAGE_CACHE_LIVE_TTL
     with time_machine.travel(at, tick=False) as clock:
@@ -231,7 +244,7 @@ def test_a_cached_opening_status_lives_at_most_the_live_ttl(client):
         assert client.get(standard.url)[HEADER] == "hit"
 
 
-def test_a_cached_opening_status_expires_when_the_place_opens_or_closes(client):
+def test_a_cached_opening_status_expires_when_the_place_opens_or_closes(client, clock_driven_cache):
     lieu, at = _lieu_and_a_quiet_moment()
     change = lieu.opening_status(at).next_change
     before = change - dt.timedelta(seconds=10)
