@@ -35,6 +35,14 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         roles_ensure(root=HomePage.objects.get(depth=2))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> None:
+    """Each test starts with no cached page: its rolled-back rows must not be served later."""
+    from parvis.core.pagecache import page_cache_forget
+
+    page_cache_forget()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

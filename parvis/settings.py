@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that a cached page still goes through every middleware above (request ID, access
+    # log, security headers) exactly as a freshly rendered one.
+    "parvis.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "parvis.urls"
@@ -161,6 +164,30 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous page responses (parvis.core.pagecache). Its own alias, so invalidating pages never
+# touches rate-limit counters. With Redis it is shared by every process; without, it is a folder
+# of files shared by the workers of this machine (so a publication reaches all of them at once,
+# which a per-process memory cache could not promise).
+PARVIS_PAGE_CACHE = env_bool("PARVIS_PAGE_CACHE", True)
+# Seconds a cached page lives at most; pages showing an opening status live at most
+# PARVIS_PAGE_CACHE_LIVE_TTL, and never past the moment that status changes.
+PARVIS_PAGE_CACHE_TTL = int(os.environ.get("PARVIS_PAGE_CACHE_TTL", "300"))
+PARVIS_PAGE_CACHE_LIVE_TTL = int(os.environ.get("PARVIS_PAGE_CACHE_LIVE_TTL", "60"))
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "parvis-pages",
+        "TIMEOUT": PARVIS_PAGE_CACHE_TTL,
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": PARVIS_PAGE_CACHE_TTL,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 
 # --- Auth, sessions, security -----------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    # hit, miss or skip for Wagtail pages (parvis.core.pagecache), else "-"
+                    "cache": getattr(request, "page_cache", "-"),
                 },
             )
             return response

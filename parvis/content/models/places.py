@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +19,13 @@ from wagtail.search import index
 
 from parvis.content import hours
 from parvis.content.models.pages import paginate
+from parvis.core.pagecache import page_cache_limit
+
+
+def _next_midnight(now: dt.datetime) -> dt.datetime:
+    """The next midnight in Europe/Paris after ``now``."""
+    tomorrow = now.astimezone(hours.PARIS).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(), tzinfo=hours.PARIS)
 
 
 class LieuKind(models.TextChoices):
@@ -179,20 +187,38 @@ class LieuPage(Page):
         ]
 
     def opening_status(self, at: dt.datetime | None = None) -> hours.OpeningStatus:
-        """Open or closed at ``at`` (default: now, in Europe/Paris), and until when."""
-        return hours.status_at(
-            at or timezone.now(),
+        """Open or closed at ``at`` (default: now, in Europe/Paris), and until when.
+
+        Without ``at``, a cached page showing the status expires when the status changes, at
+        midnight (its label names days) and after ``PARVIS_PAGE_CACHE_LIVE_TTL`` at most.
+        """
+        now = at or timezone.now()
+        status = hours.status_at(
+            now,
             self.weekly_rules(),
             self.dated_exceptions(),
             closed_on_public_holidays=self.closed_on_public_holidays,
         )
+        if at is None:
+            moments = [_next_midnight(now)]
+            if status.next_change is not None:
+                moments.append(status.next_change)
+            page_cache_limit(
+                min(
+                    settings.PARVIS_PAGE_CACHE_LIVE_TTL,
+                    *((moment - now).total_seconds() for moment in moments),
+                )
+            )
+        return status
 
     def week(self) -> list[tuple[str, list[tuple[dt.time, dt.time]]]]:
         names = dict(OpeningRule.Weekday.choices)
         return [(names[day], spans) for day, spans in hours.week_table(self.weekly_rules())]
 
     def upcoming_exceptions(self) -> list[OpeningException]:
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
+        page_cache_limit((_next_midnight(now) - now).total_seconds())
         return [e for e in self.opening_exceptions.all() if e.date >= today][:5]
 
     def get_meta_description(self) -> str:
