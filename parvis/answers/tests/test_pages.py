@@ -43,6 +43,20 @@ def test_no_result_offers_an_agent_form(client):
     assert "Poser la question à un agent" in html and 'name="csrfmiddlewaretoken"' in html
 
 
+def test_a_confident_answer_still_links_to_an_agent(client, publish_fiche):
+    """With an answer card (no agent form), a link opens the agent form with the question."""
+    publish_fiche("Louer un vélo-cargo municipal", "Réservez le vélo-cargo à l'accueil.")
+    html = client.get("/recherche/", {"q": "louer velo cargo"}).content.decode()
+    assert 'class="pv-agent-form"' not in html
+    assert 'href="/recherche/agent/?q=louer%20velo%20cargo">Poser la question à un agent' in html
+
+
+def test_the_agent_form_page_names_the_form_once(client):
+    """On its own page the form's title is the h1, not repeated as an h3 (heading order)."""
+    html = client.get("/recherche/agent/", {"q": "crèche"}).content.decode()
+    assert html.count("Poser la question à un agent</h") == 1 and "<h3" not in html
+
+
 def test_search_logs_only_the_normalised_query(client):
     """A search is logged as normalised text with its count: nothing about the visitor."""
     client.get("/recherche/", {"q": "Où est la Déchèterie ?"})

@@ -89,3 +89,15 @@ def test_answer_shows_its_source_and_asks_if_it_helped(client, engine, make_fich
     assert f'href="{fiche.url}"' in html
     assert "Cela répond à votre question ?" in html
     assert 'name="helpful" value="no"' in html
+
+
+@pytest.mark.django_db
+def test_thread_keeps_its_link_on_the_portal_yet_lets_its_forms_post(client) -> None:  # noqa: ANN001
+    """The token never leaves in a Referer, but the policy is not "no-referrer": under it,
+    browsers send "Origin: null" with the thread's forms and the CSRF check refuses them
+    (the browser test posts them for real)."""
+    conversation, token = conversation_start()
+    url = reverse("conversation:thread", args=[conversation.public_id])
+    response = client.get(url, {"t": token})
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "same-origin"
