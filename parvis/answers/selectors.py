@@ -27,6 +27,7 @@ from parvis.content.models import FichePage, LieuPage
 
 CONFIDENT = 0.5  # at or above this confidence, the first result is shown as an answer card
 CANDIDATES = 50
+PRESNIPPET = 5  # lexical results beyond the shown ones whose snippets are made early
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,13 @@ def _card(doc: SearchDocument, at: dt.datetime) -> AnswerCard:
     )
 
 
+def _snippets(docs: list[SearchDocument], stems: set[str]) -> dict[int, str]:
+    if not docs:
+        return {}
+    bodies = ranking.bodies_load([doc.pk for doc in docs])
+    return {doc.pk: ranking.snippet(doc, stems, bodies.get(doc.pk, "")) for doc in docs}
+
+
 def answer_query(
     *,
     query: str,
@@ -191,7 +199,11 @@ def answer_query(
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
     )
+    stems = ranking.query_stems(meaning)
+    snippets: dict[int, str] = {}
     if ranked and pending is not None:
+        if not filters:  # while the vector is computed, the snippets most results will need
+            snippets = _snippets([doc for doc, _ in ranked[: limit + PRESNIPPET]], stems)
         lexical_top = ranked[0][0].pk
         ranked = ranking.fuse_semantic(ranked, pending.result())
         if ranked[0][0].pk != lexical_top:
@@ -199,9 +211,8 @@ def answer_query(
     facets = ranking.facet_counts([doc for doc, _ in ranked])
     if filters:
         ranked = [(d, s) for d, s in ranked if ranking.facet_match(d, filters)]
-    stems = ranking.query_stems(meaning)
     shown = ranked[:limit]
-    bodies = ranking.bodies_load([doc.pk for doc, _ in shown])
+    snippets.update(_snippets([doc for doc, _ in shown if doc.pk not in snippets], stems))
     results = [
         ResultItem(
             id=doc.key,
@@ -209,7 +220,7 @@ def answer_query(
             title=doc.title or ranking.fallback_title(doc),
             type=doc.kind,
             score=round(score, 4),
-            snippet=ranking.snippet(doc, stems, bodies.get(doc.pk, "")),
+            snippet=snippets[doc.pk],
             page_id=doc.page_id,
             source=doc.source,
             licence=doc.licence,
