@@ -9,12 +9,11 @@ unique because each page type lives under one index page. Imported documents kee
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
-from django.utils.html import strip_tags
 from wagtail.models import Page
+
+from parvis.core.text import html_to_text
 
 PAGE_TYPES = {
     "fichepage": "fiche",
@@ -35,18 +34,6 @@ def page_key(page: Page) -> str:
     return f"{page_type(page) or 'page'}:{page.slug}"
 
 
-_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|div|blockquote|tr)>", re.IGNORECASE)
-
-
-def html_text(markup: str) -> str:
-    """Plain text of rich text: a line break where a block ends, entities decoded.
-
-    ``strip_tags`` alone glued paragraphs ("encadrés.Déposez") and left ``&#x27;`` in the index,
-    which snippets then showed escaped a second time.
-    """
-    return html.unescape(strip_tags(_BLOCK_END.sub("\n", str(markup or ""))))
-
-
 def _stream_text(stream: Any) -> str:
     parts: list[str] = []
     for block in stream or []:
@@ -54,7 +41,7 @@ def _stream_text(stream: Any) -> str:
             parts.extend(str(p) for p in block.block.get_searchable_content(block.value))
         except (AttributeError, TypeError, ValueError):
             parts.append(str(block.value))
-    return "\n".join(html_text(p) for p in parts)
+    return "\n".join(html_to_text(p) for p in parts)
 
 
 def _slugs(manager: Any) -> list[str]:
@@ -77,7 +64,7 @@ def page_fields(page: Page) -> dict[str, Any] | None:
     if kind == "fiche":
         fields["alternatives"] = page.alternative_questions
         fields["short_answer"] = page.short_answer
-        body += [html_text(page.body), _stream_text(page.steps), _stream_text(page.documents)]
+        body += [html_to_text(page.body), _stream_text(page.steps), _stream_text(page.documents)]
         body += [page.cost, page.delay]
         fields["review_due"] = page.review_due
         if page.service_id:
@@ -97,9 +84,9 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         fields["short_answer"] = page.intro
         if kind == "actualite":
             fields["published_on"] = page.date
-        body.append(_stream_text(page.body) if kind == "recit" else html_text(page.body))
+        body.append(_stream_text(page.body) if kind == "recit" else html_to_text(page.body))
     else:
-        body.append(html_text(page.body))
+        body.append(html_to_text(page.body))
     fields["body"] = "\n".join(b for b in body if b)
     fields["kind"] = kind
     fields["url"] = page.get_url() or ""

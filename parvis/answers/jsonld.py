@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from wagtail.models import Page
 
-from parvis.answers.documents import html_text
+from parvis.core.text import html_to_text
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -36,7 +36,7 @@ def breadcrumb(page: Page, request: HttpRequest | None) -> dict[str, Any]:
 def fiche(page: Any, request: HttpRequest | None) -> dict[str, Any]:
     answer = page.short_answer
     if page.body:
-        answer = f"{answer} {html_text(page.body)}"[:1000]
+        answer = f"{answer} {html_to_text(page.body)}"[:1000]
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import html
 import re
 import unicodedata
 from typing import Any
@@ -39,17 +38,6 @@ def b64_strict(text: str) -> bytes:
     if base64.b64encode(data).decode("ascii") != text:
         raise ValueError("non-canonical base64")
     return data
-
-
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|div|tr)>|<br\s*/?>", re.IGNORECASE)
-
-
-def html_to_text(value: str) -> str:
-    """A plain-text rendering of stored rich text: tags dropped, entities decoded, spaces folded."""
-    text = _BLOCK_END.sub("\n", value)
-    text = html.unescape(_TAG.sub(" ", text))
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "«": '"', "»": '"', "“": '"', "”": '"'})

@@ -15,7 +15,7 @@ from django.db import models
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from parvis.certification.canonical import html_to_text
+from parvis.core.text import html_to_text
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # Page's own text fields that are published (the rest of Page is bookkeeping).
