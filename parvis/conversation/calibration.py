@@ -9,6 +9,7 @@ turns them into a probability with a small logistic model, fitted by ``parvis ev
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -117,12 +118,20 @@ def calibration_path() -> Path:
 
 
 def calibration_load(path: Path | None = None) -> Calibration:
-    """The fitted model if its file is readable, the default otherwise."""
+    """The fitted model if its file is readable, the default otherwise.
+
+    Read once per version of the file (its modification time), not for every question.
+    """
     path = path or calibration_path()
     try:
-        return Calibration.from_dict(json.loads(path.read_text()))
+        return _calibration_read(path, path.stat().st_mtime_ns)
     except (OSError, ValueError, KeyError, TypeError):
         return Calibration.from_dict(DEFAULT_MODEL)
+
+
+@functools.lru_cache(maxsize=8)
+def _calibration_read(path: Path, version: int) -> Calibration:
+    return Calibration.from_dict(json.loads(path.read_text()))
 
 
 def calibration_fit(
