@@ -130,3 +130,15 @@ def test_dashboard_lists_fiches_to_review_for_editors(client):
     html = client.get("/admin/").content.decode()
     assert "Fiches à relire" in html
     assert fiche.title.replace("'", "&#x27;") in html
+
+
+def test_every_link_on_a_fiche_leads_to_a_page(client):
+    """Each link of a Fiche within the portal answers (the tags included): no `?=` left empty."""
+    fiche = FichePage.objects.live().filter(audiences__isnull=False).first()
+    html = client.get(fiche.url).content.decode()
+    hrefs = set(re.findall(r'<a [^>]*href="([^"#][^"]*)"', html))
+    assert not [href for href in hrefs if "?=" in href or href.startswith("http://127.0.0.1")]
+    internal = [h for h in hrefs if h.startswith("/") and not h.startswith(("/static/", "/media/"))]
+    for href in internal:
+        status = client.get(href.replace("&amp;", "&")).status_code
+        assert status in (200, 301, 302), href
