@@ -166,6 +166,11 @@ def _positions(doc: SearchDocument) -> list[str]:
     return stems_
 
 
+def beginning_stems(doc: SearchDocument) -> set[str]:
+    """Stems of what a document is about: its title, wordings, short answer and lead."""
+    return set(_positions(doc)[:LEAD_WORDS])
+
+
 def rerank(
     ranked: list[tuple[SearchDocument, float]],
     asked: list[str],

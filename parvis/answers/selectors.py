@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import understand
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stems
+from parvis.answers.query import Understanding, understand
+from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stem, stems
 from parvis.content.models import FichePage, LieuPage
 
 CONFIDENT = 0.5  # at or above this confidence, the first result is shown as an answer card
@@ -171,6 +171,26 @@ def _snippets(docs: list[SearchDocument], stems: set[str]) -> dict[int, str]:
     return {doc.pk: ranking.snippet(doc, stems, bodies.get(doc.pk, "")) for doc in docs}
 
 
+def _corrections_refused(
+    meaning: Understanding, ranked: list[tuple[SearchDocument, float]]
+) -> frozenset[str]:
+    """The misspelt words whose correction does not find a better answer, to take as typed.
+
+    A correction is kept when the corrected question is answered with confidence and the
+    corrected word is part of what the first result is about (its title, wordings or lead):
+    "vieux" -> "lieux" or "card" -> "tard" brings nothing the answer is about, so the question
+    is not rewritten into a worse one.
+    """
+    if not meaning.corrections:
+        return frozenset()
+    top = ranked[0][0] if ranked else None
+    confidence, _ = ranking.confidence([s for _, s in ranked], meaning, top)
+    if top is None or confidence < CONFIDENT:
+        return frozenset(meaning.corrections)
+    about = ranking.beginning_stems(top)
+    return frozenset(w for w, fixed in meaning.corrections.items() if stem(fixed) not in about)
+
+
 def answer_query(
     *,
     query: str,
@@ -196,6 +216,10 @@ def answer_query(
     meaning = understand(text, now=now, vocab=vocab)
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
+    refused = _corrections_refused(meaning, ranked)
+    if refused:
+        meaning = understand(text, now=now, vocab=vocab, keep=refused)
+        ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
     )

@@ -141,3 +141,27 @@ def test_a_question_the_site_cannot_answer_gets_no_answer_card(question):
     """A stray word matching one page is not an answer: no card, offer an agent instead."""
     response = answer_query(query=question)
     assert response.answer is None and response.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    "question", ["ou jeter un vieux canape", "renew my identity card", "mon enfant est ne hier"]
+)
+def test_no_suggestion_that_finds_no_better_answer(question):
+    """A word the site does not know is not "corrected" into a word the answer is not about
+    ("vieux" -> "lieux", "card" -> "tard", "hier" -> "hiver")."""
+    assert answer_query(query=question).suggestion == ""
+
+
+def test_unknown_word_kept_as_typed_still_finds_the_answer():
+    """Refusing "vieux" -> "lieux" keeps the answer about old furniture first."""
+    response = answer_query(query="ou jeter un vieux canape")
+    assert response.results[0].id == "fiche:encombrants"
+
+
+@pytest.mark.parametrize(
+    ("question", "suggestion"),
+    [("obtenir passport", "obtenir passeport"), ("piscime ouverte", "piscine ouverte")],
+)
+def test_suggestion_that_finds_the_answer_is_kept(question, suggestion):
+    """A real typo whose correction is what the answer is about is still suggested."""
+    assert answer_query(query=question).suggestion == suggestion
