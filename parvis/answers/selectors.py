@@ -176,18 +176,16 @@ def _corrections_refused(
 ) -> frozenset[str]:
     """The misspelt words whose correction does not find a better answer, to take as typed.
 
-    A correction is kept when the corrected question is answered with confidence and the
-    corrected word is part of what the first result is about (its title, wordings or lead):
-    "vieux" -> "lieux" or "card" -> "tard" brings nothing the answer is about, so the question
-    is not rewritten into a worse one.
+    A correction is kept when the corrected word is part of what the first result of the
+    corrected question is about (its title or the questions it answers): "vieux" -> "lieux" or
+    "card" -> "tard" brings nothing the answer is about, so the question is not rewritten into
+    a worse one, and the word the site does not know is left out of the search.
     """
     if not meaning.corrections:
         return frozenset()
-    top = ranked[0][0] if ranked else None
-    confidence, _ = ranking.confidence([s for _, s in ranked], meaning, top)
-    if top is None or confidence < CONFIDENT:
+    if not ranked:
         return frozenset(meaning.corrections)
-    about = ranking.beginning_stems(top)
+    about = ranking.subject_stems(ranked[0][0])
     return frozenset(w for w, fixed in meaning.corrections.items() if stem(fixed) not in about)
 
 

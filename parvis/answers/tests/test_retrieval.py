@@ -135,7 +135,8 @@ def test_demo_content_is_indexed_on_publication():
 
 
 @pytest.mark.parametrize(
-    "question", ["Quelle est la couleur du ciel ?", "recette de la pâte à crêpes"]
+    "question",
+    ["Quelle est la couleur du ciel ?", "recette de la pâte à crêpes", "carte grise"],
 )
 def test_a_question_the_site_cannot_answer_gets_no_answer_card(question):
     """A stray word matching one page is not an answer: no card, offer an agent instead."""
