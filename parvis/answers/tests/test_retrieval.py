@@ -166,3 +166,17 @@ def test_unknown_word_kept_as_typed_still_finds_the_answer():
 def test_suggestion_that_finds_the_answer_is_kept(question, suggestion):
     """A real typo whose correction is what the answer is about is still suggested."""
     assert answer_query(query=question).suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("question", "glued", "kept"),
+    [
+        ("signalement gratuit delai quelques heures", "Gratuit De", "Gratuit. De"),
+        ("jours de collecte sortez le bon bac", "collecte Sortez", "collecte. Sortez"),
+    ],
+)
+def test_snippets_keep_the_boundaries_between_fields_and_blocks(question, glued, kept):
+    """A snippet never glues a field or a block title to the next one."""
+    snippets = " ".join(r.snippet for r in answer_query(query=question).results)
+    assert glued not in snippets
+    assert kept in snippets
