@@ -14,10 +14,12 @@ from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page, Site
 
 from parvis.content.hours import format_hour
+from parvis.core.typography import french_spacing
 
 register = template.Library()
 
@@ -140,3 +142,14 @@ def language_links(request: HttpRequest) -> list[dict[str, Any]]:
             }
         )
     return links
+
+
+@register.filter(is_safe=True)
+def nbsp_fr(value: str) -> str:
+    """French punctuation kept with its word: no-break spaces before ; : ! ? » and after «.
+
+    Applied to whole rendered blocks (``{% filter nbsp_fr %}``): the HTML stays as it is
+    outside the text between tags.
+    """
+    result = french_spacing(str(value))
+    return mark_safe(result) if isinstance(value, SafeString) else result  # noqa: S308 — input was safe

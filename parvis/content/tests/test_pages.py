@@ -142,3 +142,25 @@ def test_every_link_on_a_fiche_leads_to_a_page(client):
     for href in internal:
         status = client.get(href.replace("&amp;", "&")).status_code
         assert status in (200, 301, 302), href
+
+
+def test_a_fiche_names_its_service_once(client):
+    """The service heading reads "Qui s'en occupe : Service État civil", never "Service Service"."""
+    fiche = FichePage.objects.live().filter(service__name__startswith="Service ").first()
+    html = client.get(fiche.url).content.decode()
+    assert f"Qui s'en occupe\u00a0: {fiche.service.name}" in html
+    assert "Service : Service" not in html and "Service\u00a0: Service" not in html
+
+
+def test_french_punctuation_is_bound_to_its_word_but_typed_text_is_not(client):
+    """Content gets a no-break space before "?", a form's textarea keeps what was typed."""
+    from parvis.core.typography import french_spacing
+
+    fiche = FichePage.objects.live().filter(title__endswith=" ?").first()
+    html = client.get(fiche.url).content.decode()
+    assert " ?</h1>" not in html and "\u00a0?</h1>" in html
+    raw = '<p>Où ? « Ici » !</p><textarea>quoi ?</textarea><a title="a : b">x</a>'
+    assert french_spacing(raw) == (
+        '<p>Où\u00a0? «\u00a0Ici\u00a0»\u00a0!</p><textarea>quoi ?</textarea><a title="a : b">x</a>'
+    )
+
