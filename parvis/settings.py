@@ -291,6 +291,9 @@ WHITENOISE_MANIFEST_STRICT = False
 # --- Wagtail ----------------------------------------------------------------------------------
 
 PARVIS_CITY_NAME = os.environ.get("PARVIS_CITY_NAME", "Nantes")
+# The RGAA conformity the footer states ("non", "partielle", "totale"): only an audit can raise
+# it above "non", so it is the city's to set once its audit is published.
+PARVIS_ACCESSIBILITY_CONFORMITY = os.environ.get("PARVIS_ACCESSIBILITY_CONFORMITY", "non")
 WAGTAIL_SITE_NAME = f"Ville de {PARVIS_CITY_NAME}"
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

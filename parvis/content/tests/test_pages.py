@@ -15,6 +15,7 @@ from parvis.content.models import (
     RecitPage,
     StandardPage,
 )
+from parvis.core.pagecache import page_cache_forget
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,25 @@ def test_french_punctuation_is_bound_to_its_word_but_typed_text_is_not(client):
         '<p>Où\u00a0? «\u00a0Ici\u00a0»\u00a0!</p><textarea>quoi ?</textarea><a title="a : b">x</a>'
     )
 
+
+def test_footer_states_no_conformity_without_an_audit(client, settings):
+    """The RGAA mention is "non conforme" until the city declares an audited level."""
+    html = client.get("/").content.decode()
+    assert "partiellement conforme" not in html
+    assert "Accessibilité\u00a0: non conforme" in html
+    settings.PARVIS_ACCESSIBILITY_CONFORMITY = "partielle"
+    page_cache_forget()  # the home page was cached by the first request
+    assert "Accessibilité\u00a0: partiellement conforme" in client.get("/").content.decode()
+
+
+def test_legal_pages_describe_what_the_code_does(client, settings):
+    """No audience measurement nor IP anonymisation is claimed; the retention periods stated
+    are the ones the purge commands apply by default."""
+    privacy = StandardPage.objects.live().get(slug="donnees-personnelles")
+    text = client.get(privacy.url).content.decode().replace("\u00a0", " ")
+    assert "pages vues" not in text and "anonymisées et les journaux" not in text
+    assert f"au bout de {settings.PARVIS_ANSWERS_LOG_DAYS} jours" in text
+    assert f"après {settings.PARVIS_CONVERSATION_RETENTION_DAYS} jours sans activité" in text
+    access = StandardPage.objects.live().get(slug="accessibilite")
+    text = client.get(access.url).content.decode()
+    assert "partiellement conforme" not in text and "audit complet" not in text
