@@ -96,6 +96,10 @@ MIDDLEWARE = [
     "parvis.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed from it), above everything that writes
+    # the body: pages, the page cache's hits included, leave compressed. Django's GZip adds
+    # random bytes to each response against BREACH, and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -187,3 +187,27 @@ def test_legal_pages_describe_what_the_code_does(client, settings):
     access = StandardPage.objects.live().get(slug="accessibilite")
     text = client.get(access.url).content.decode()
     assert "partiellement conforme" not in text and "audit complet" not in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/demarches/", "/lieux/", "/parcours/", "/decouvrir/", "/actualites/", "/recherche/"],
+)
+def test_every_page_has_a_meta_description(client, path):
+    """Section pages and views describe themselves to search engines, not only Fiches."""
+    html = client.get(path).content.decode()
+    found = re.search(r'<meta name="description" content="([^"]*)"', html)
+    assert found and len(found.group(1)) > 20
+
+
+def test_the_fiches_are_grouped_by_theme(client):
+    """/demarches/ lists every Fiche under a heading for each of its themes."""
+    from parvis.content.models import Theme
+
+    html = client.get("/demarches/").content.decode()
+    headings = re.findall(r'<h2 class="pv-section__title" id="theme-\d+">([^<]+)</h2>', html)
+    themes = set(Theme.objects.filter(fichepage__live=True).values_list("name", flat=True))
+    assert set(headings) == {t.replace("'", "&#x27;") for t in themes}
+    assert headings == sorted(headings, key=str.casefold)
+    for fiche in FichePage.objects.live():
+        assert f'href="{fiche.url}"' in html
