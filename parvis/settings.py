@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,11 @@ INSTALLED_APPS = [
     "parvis.certification",
     "parvis.conversation",
     "parvis.reports",
+    "parvis.staff",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -103,9 +109,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "parvis.staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a django-axes lockout into the back office's lockout page (429).
+    "axes.middleware.AxesMiddleware",
     # Last, so that a cached page still goes through every middleware above (request ID, access
     # log, security headers) exactly as a freshly rendered one.
     "parvis.core.pagecache.PageCacheMiddleware",
@@ -198,6 +208,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after PARVIS_LOGIN_FAILURE_LIMIT failed logins of one username from one address, for
+# PARVIS_LOGIN_COOLOFF_MINUTES; the address is parvis.core.ratelimit.client_ip's (trusted
+# proxies only), so a forged X-Forwarded-For neither escapes nor resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("PARVIS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PARVIS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "parvis.staff.lockout.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "parvis.staff.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt); no log of every login
+AXES_ENABLE_ADMIN = False  # Django's admin site is not served; use `parvis axes_reset…`
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # SQLite and PostgreSQL alike
+# Second factor (django-otp: TOTP apps and single-use backup codes). Required for every back-
+# office session in production; the demo and the tests offer it without requiring it.
+PARVIS_REQUIRE_2FA = env_bool("PARVIS_REQUIRE_2FA", HTTPS)
+OTP_TOTP_ISSUER = os.environ.get("PARVIS_OTP_ISSUER", "") or f"Parvis {_host}"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -383,6 +414,10 @@ PARVIS_RATELIMITS = {
     "open311.post": [(600, 60)],
     "open311.post.key": [(600, 60)],
     "api.create": [(60, 60)],
+    # Back-office password resets: per client address, and per e-mail address asked for
+    # (counted whether or not an account has it, so the limit reveals nothing).
+    "staff.password_reset": [(5, 3600), (20, 86400)],
+    "staff.password_reset.address": [(3, 3600)],
 }
 if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
     import json

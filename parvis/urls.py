@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from parvis.answers import views as answers_views
 from parvis.api import api
 from parvis.core import views as core_views
+from parvis.staff import views as staff_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -18,6 +19,12 @@ urlpatterns = [
     path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("opensearch.xml", answers_views.opensearch, name="opensearch"),
+    # Before Wagtail's admin, so that its password reset gets Parvis' rate limits.
+    path(
+        "admin/password_reset/",
+        staff_views.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
