@@ -380,6 +380,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Wagtail's reference-index tasks log twice per page save: noise, not events.
         "django_tasks": {"level": "WARNING"},
+        # django-axes narrates every login at INFO; its failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
