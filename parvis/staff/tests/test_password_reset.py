@@ -59,4 +59,4 @@ def test_answer_is_the_same_for_a_known_and_an_unknown_address(client, staff, se
 def test_malformed_address_gets_a_form_error(client):
     response = ask(client, "pas-une-adresse")
     assert response.status_code == 200
-    assert "Saisissez une adresse e-mail valide" in response.content.decode()
+    assert "Saisissez une adresse de courriel valide" in response.content.decode()
