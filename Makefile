@@ -32,6 +32,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/parvis makemigrations --check --dry-run
 	@for po in $$(find parvis -name django.po -path '*/en/*'); do \
 	  msgfmt --check -o /dev/null $$po || exit 1; \

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "parvis.conversation",
     "parvis.reports",
     "parvis.staff",
+    "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -323,6 +324,9 @@ WHITENOISE_MANIFEST_STRICT = False
 
 PARVIS_CITY_NAME = os.environ.get("PARVIS_CITY_NAME", "Nantes")
 WAGTAIL_SITE_NAME = f"Ville de {PARVIS_CITY_NAME}"
+# Where the city publishes its version of Parvis (optional): /code-source/ links to it beside the
+# archive of the running code, which it always offers (AGPL section 13).
+PARVIS_SOURCE_URL = os.environ.get("PARVIS_SOURCE_URL", "")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "odt", "ods", "txt", "json"]
