@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "parvis.core.context_processors.portal",
+                "parvis.staff.context_processors.sso",
             ],
         },
     },
@@ -213,6 +214,7 @@ LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "parvis.staff.oidc.StaffOIDCBackend",  # answers only when PARVIS_OIDC_ENABLED
 ]
 # Lockout after PARVIS_LOGIN_FAILURE_LIMIT failed logins of one username from one address, for
 # PARVIS_LOGIN_COOLOFF_MINUTES; the address is parvis.core.ratelimit.client_ip's (trusted
@@ -230,6 +232,30 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # SQLite and Postgr
 # office session in production; the demo and the tests offer it without requiring it.
 PARVIS_REQUIRE_2FA = env_bool("PARVIS_REQUIRE_2FA", HTTPS)
 OTP_TOTP_ISSUER = os.environ.get("PARVIS_OTP_ISSUER", "") or f"Parvis {_host}"
+# Agents' single sign-on through OpenID Connect (ProConnect): off unless issuer and client are
+# set. Endpoints default to ProConnect's paths under the issuer; agents are matched by e-mail
+# to existing back-office accounts, never created.
+PARVIS_OIDC_ISSUER = os.environ.get("PARVIS_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("PARVIS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("PARVIS_OIDC_CLIENT_SECRET", "")
+PARVIS_OIDC_ENABLED = bool(PARVIS_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_RP_SIGN_ALGO = os.environ.get("PARVIS_OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/jwks"
+OIDC_OP_LOGOUT_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/session/end"
+OIDC_RP_SCOPES = os.environ.get("PARVIS_OIDC_SCOPES", "openid email given_name usual_name uid")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("PARVIS_OIDC_ACR_VALUES", "eidas1")}
+# acr values accepted in the ID token, and those that count as a second factor.
+PARVIS_OIDC_ACR_ALLOWED = env_list("PARVIS_OIDC_ACR_ALLOWED", "eidas1,eidas2,eidas3")
+PARVIS_OIDC_MFA_ACR = env_list("PARVIS_OIDC_MFA_ACR", "eidas2,eidas3")
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "staff_oidc_callback"
+LOGIN_REDIRECT_URL = "/admin/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

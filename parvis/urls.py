@@ -11,6 +11,7 @@ from parvis.answers import views as answers_views
 from parvis.api import api
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
+from parvis.staff import oidc as staff_oidc
 from parvis.staff import views as staff_views
 
 urlpatterns = [
@@ -27,6 +28,9 @@ urlpatterns = [
         staff_views.PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    path("admin/logout/", staff_oidc.LogoutView.as_view(), name="wagtailadmin_logout"),
+    path("admin/sso/", staff_oidc.LoginView.as_view(), name="staff_oidc_login"),
+    path("admin/sso/retour/", staff_oidc.CallbackView.as_view(), name="staff_oidc_callback"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from parvis.staff.oidc import SSO_MFA_SESSION_KEY
+
 
 @cache
 def _admin_prefix() -> str:
@@ -33,6 +35,7 @@ def _open_prefixes() -> tuple[str, ...]:
         "wagtailadmin_javascript_catalog",
         "wagtailadmin_sprite",
         "staff_second_factor",
+        "staff_oidc_login",
     ]
     return tuple(reverse(name) for name in names)
 
@@ -45,6 +48,8 @@ def second_factor_required(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_verified():
         return False
+    if request.session.get(SSO_MFA_SESSION_KEY) == user.pk:
+        return False  # signed in through the SSO at a multi-factor level
     return settings.PARVIS_REQUIRE_2FA or user_has_device(user, confirmed=True)
 
 
