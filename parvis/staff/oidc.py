@@ -41,6 +41,10 @@ def oidc_enabled() -> bool:
 class StaffOIDCBackend(OIDCAuthenticationBackend):
     """ID tokens fully checked; agents matched by e-mail to existing staff accounts only."""
 
+    # The ID token must carry all four; a signed userinfo answer (ProConnect's) names its
+    # issuer and audience, which are checked the same way.
+    _required_claims = ["iss", "aud"]
+
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if not oidc_enabled():
             return None
@@ -57,7 +61,7 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
                 algorithms=[self.OIDC_RP_SIGN_ALGO],
                 audience=self.OIDC_RP_CLIENT_ID,
                 issuer=settings.PARVIS_OIDC_ISSUER,
-                options={"require": ["exp", "iat", "iss", "aud"]},
+                options={"require": self._required_claims},
                 leeway=30,
             )
         except jwt.PyJWTError as exc:
@@ -70,6 +74,9 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("token is not a JWT") from exc
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO or "kid" not in header:
             raise SuspiciousOperation("token algorithm or key id not allowed")
+        self._required_claims = (
+            ["exp", "iat", "iss", "aud"] if "nonce" in kwargs else ["iss", "aud"]
+        )
         try:
             payload = super().verify_token(token, **kwargs)
         except (KeyError, ValueError, jwt.PyJWTError) as exc:
@@ -80,6 +87,12 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
                 raise SuspiciousOperation("ID token acr below the required level")
             self.acr = payload.get("acr", "")
         return payload
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict[str, Any]:
+        claims = super().get_userinfo(access_token, id_token, payload)
+        if claims.get("sub") != payload.get("sub"):  # OpenID Connect Core, 5.3.2
+            raise SuspiciousOperation("userinfo is about another subject")
+        return claims
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet:
         email = (claims.get("email") or "").strip()

@@ -65,12 +65,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet
         pass
 
-    def _send(self, status: int, body: Any = None, location: str = "") -> None:
+    def _send(
+        self,
+        status: int,
+        body: Any = None,
+        location: str = "",
+        raw: bytes = b"",
+        content_type: str = "application/json",
+    ) -> None:
         self.send_response(status)
         if location:
             self.send_header("Location", location)
-        payload = json.dumps(body).encode() if body is not None else b""
-        self.send_header("Content-Type", "application/json")
+        payload = raw or (json.dumps(body).encode() if body is not None else b"")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -99,7 +106,13 @@ class Handler(BaseHTTPRequestHandler):
             if token not in STATE["tokens"]:
                 return self._send(401, {"error": "invalid_token"})
             email = STATE["scenario"].get("email", "claire@example.org")
-            self._send(200, {"sub": "agent-42", "email": email, "given_name": "Claire"})
+            other = STATE["scenario"].get("name") == "userinfo_other_sub"
+            claims = {"sub": "agent-43" if other else "agent-42", "email": email}
+            if STATE["scenario"].get("userinfo") == "jwt":  # as ProConnect answers
+                claims |= {"iss": self._issuer(), "aud": CLIENT_ID}
+                signed = jwt.encode(claims, KEY, algorithm="RS256", headers={"kid": "k1"})
+                return self._send(200, raw=signed.encode(), content_type="application/jwt")
+            self._send(200, claims)
         elif url.path == "/session/end":
             self._send(200, {"ended": True})
         else:

@@ -82,6 +82,14 @@ def test_an_agent_with_a_staff_account_signs_in_and_the_session_key_rotates(clie
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_signed_userinfo_answer_is_verified_and_used(client, sso):
+    """ProConnect answers userinfo as a signed JWT (application/jwt)."""
+    staff_user("Agents", "claire")
+    scenario(sso, "ok", userinfo="jwt")
+    assert sign_in(client)["Location"] == "/admin/"
+    assert signed_in(client)
+
+
 @pytest.mark.parametrize(
     ("case", "reason"),
     [
@@ -115,6 +123,13 @@ def test_an_acr_below_the_required_level_is_refused(client, sso, settings, caplo
     with caplog.at_level(logging.WARNING, logger="parvis.security"):
         assert sign_in(client)["Location"] == "/admin/login/"
     assert any("acr" in getattr(r, "reason", "") for r in caplog.records)
+    assert not signed_in(client)
+
+
+def test_userinfo_about_another_subject_is_refused(client, sso):
+    staff_user("Agents", "claire")
+    scenario(sso, "userinfo_other_sub")
+    assert sign_in(client)["Location"] == "/admin/login/"
     assert not signed_in(client)
 
 
