@@ -25,7 +25,7 @@ VERIFY = "/admin/2fa/verifier/"
 NOW = datetime(2026, 11, 30, 9, 0, 0, tzinfo=UTC)
 # Reachable before signing in, or the second-factor step itself.
 OPEN = ("admin/login/", "admin/logout/", "admin/password_reset/", "admin/jsi18n/")
-OPEN += ("admin/sprite/", "admin/2fa/")
+OPEN += ("admin/sprite/", "admin/2fa/", "admin/sso/")
 
 
 def admin_paths() -> list[str]:
