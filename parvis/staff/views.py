@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -81,6 +82,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # the page holds the secret
 def enrol_view(request: HttpRequest) -> HttpResponse:
     """Scan a QR code (or type the secret) into an authenticator app, then give a first code."""
     user = request.user
@@ -116,6 +118,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 def verify_view(request: HttpRequest) -> HttpResponse:
     """Ask the signed-in user for a code from their app or a backup code."""
     user = request.user
@@ -139,6 +142,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@never_cache  # the page holds the backup codes
 def backup_codes_view(request: HttpRequest) -> HttpResponse:
     """New backup codes, for a session verified with the second factor."""
     if not request.user.is_verified():

@@ -105,6 +105,7 @@ def test_enrolment_page_renders_the_qr_code_server_side_with_the_secret(staff, r
     client = signed_in(staff)
     response = client.get(ENROL)
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert "<svg" in page and "otpauth" not in page.split("<svg", 1)[0][-200:]
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
@@ -125,6 +126,7 @@ def test_first_code_confirms_the_device_and_shows_backup_codes(staff, require_2f
     assert response.status_code == 200
     codes = StaticDevice.objects.get(user=staff).token_set.values_list("token", flat=True)
     assert len(codes) == 10 and all(code in response.content.decode() for code in codes)
+    assert "no-store" in response["Cache-Control"]
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/admin/images/").status_code == 200
