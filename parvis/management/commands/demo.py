@@ -108,6 +108,10 @@ class Command(BaseCommand):
                 profile.services.add(*Service.objects.filter(slug__in=services))
             role = group or "Administrateur"
             lines.append(f"  {role:<14} {username:<15} mot de passe : {DEMO_PASSWORD}")
+        lines.append(
+            "  Double authentification : facultative dans la démo (menu du compte, "
+            "« Double authentification »), exigée en production (PARVIS_REQUIRE_2FA)."
+        )
         return lines
 
 
