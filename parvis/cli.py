@@ -29,17 +29,28 @@ WITHOUT_DATABASE = {
 }
 
 
-def _demo_base_url(args: list[str]) -> None:
-    """``parvis demo --port N`` serves on N: canonical links, sitemap and JSON-LD say so too,
-    unless ``PARVIS_BASE_URL`` names the public address."""
-    if not args or args[0] != "demo" or os.environ.get("PARVIS_BASE_URL"):
+def _demo_environment(args: list[str]) -> None:
+    """What ``parvis demo`` needs set before the settings load.
+
+    ``--port N``: canonical links, sitemap and JSON-LD name that port, unless
+    ``PARVIS_BASE_URL`` names the public address. Serving: static files collected under hashed
+    names and served by WhiteNoise with immutable caching, as in production (``--no-serve``,
+    which the tests use before ``parvis serve``, keeps serving them from the apps).
+    """
+    if not args or args[0] != "demo":
         return
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--no-serve", action="store_true")
     known, _ = parser.parse_known_args(args[1:])
-    host = "127.0.0.1" if known.host in ("0.0.0.0", "::", "") else known.host  # noqa: S104 — a bind-all address is not a URL
-    os.environ["PARVIS_BASE_URL"] = f"http://{host}:{known.port}"
+    if not os.environ.get("PARVIS_BASE_URL"):
+        # A bind-all address is not a URL a browser can open.
+        host = "127.0.0.1" if known.host in ("0.0.0.0", "::", "") else known.host  # noqa: S104
+        os.environ["PARVIS_BASE_URL"] = f"http://{host}:{known.port}"
+    if not known.no_serve:
+        os.environ.setdefault("PARVIS_STATIC_MANIFEST", "true")
+        os.environ.setdefault("PARVIS_STATIC_FINDERS", "false")
 
 
 def _missing_database(args: list[str]) -> str | None:
@@ -66,7 +77,7 @@ def _missing_database(args: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
-    _demo_base_url(args)
+    _demo_environment(args)
     from django.core.management import execute_from_command_line
 
     message = _missing_database(args)

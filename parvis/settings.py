@@ -348,8 +348,8 @@ MEDIA_ROOT = Path(os.environ.get("PARVIS_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed names need `parvis collectstatic` (a production release step);
-        # the demo and the tests serve the files straight from the apps.
+        # Hashed, compressed names need `parvis collectstatic` (a production release step;
+        # `parvis demo` runs it when it serves); the tests serve the files from the apps.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if env_bool("PARVIS_STATIC_MANIFEST", HTTPS)

@@ -66,6 +66,9 @@ class Command(BaseCommand):
         with _quiet():
             created = reports_demo_load()
         self.stdout.write(f"      {created} créé(s)")
+        if not options["no_serve"] and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
+            self.stdout.write("      Fichiers statiques (noms versionnés, compressés)…")
+            call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("")
         for line in logins:
             self.stdout.write(line)
