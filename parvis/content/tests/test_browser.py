@@ -81,7 +81,9 @@ def test_a_resident_finds_a_fiche_by_browsing_without_javascript(portal_url, bro
     menu = page.get_by_role("navigation", name="Menu principal")
     menu.get_by_text("Menu").click()  # a <details>: folded on small screens, no script needed
     menu.get_by_role("link", name="Vos démarches").click()
-    page.locator("main a[href^='/demarches/']").first.click()
+    page.locator("main .pv-section a[href^='/demarches/']").first.click()
+    page.wait_for_url(re.compile(r"/demarches/[^/?]+/$"))
+    page.wait_for_load_state()
     assert page.locator("h1").count() == 1
     assert "En bref" in page.content()
     context.close()
