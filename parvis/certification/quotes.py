@@ -12,7 +12,8 @@ typographic quotes and apostrophes, whitespace are ignored). A quote matches:
 Cost is bounded by design, whatever the quote: at most ``MAX_TOKENS`` words (longer quotes get
 a clear message), at most ``MAX_CANDIDATES`` statements read, a multiset bound that discards a
 statement or a passage before any alignment (an edit distance is at least the number of quote
-words missing from the passage), at most ``MAX_WINDOWS`` passages aligned per search, and the
+words missing from the passage), at most ``MAX_WINDOW_CHECKS`` passages looked at and
+``MAX_WINDOWS`` aligned per search, and the
 alignments themselves done by RapidFuzz's C implementation with a cut-off.
 """
 
@@ -33,7 +34,8 @@ MIN_TOKENS = 3
 NEAR_MIN_TOKENS = 5
 MAX_TOKENS = 300
 MAX_CANDIDATES = 200
-MAX_WINDOWS = 60
+MAX_WINDOWS = 60  # passages aligned per search
+MAX_WINDOW_CHECKS = 2000  # passages looked at (multiset bound) per search
 MAX_ANCHORS = 4
 MAX_RESULTS = 10
 
@@ -109,11 +111,12 @@ def _near(quote: list[str], entry: LogEntry, allowed: int, budget: list[int]) ->
             if lo in tried:
                 continue
             tried.add(lo)
+            if budget[0] <= 0 or budget[1] <= 0:
+                break
+            budget[1] -= 1
             window = text[lo : position - offset + len(quote) + 2 * allowed]
             if _missing(wanted, Counter(window)) > allowed:
                 continue
-            if budget[0] <= 0:
-                break
             budget[0] -= 1
             found = _best_passage(quote, window, position - offset - lo, allowed)
             if found is not None and (best is None or found[0] < best[0]):
@@ -149,14 +152,14 @@ def quote_search(*, text: str) -> list[QuoteMatch]:
         for anchor in anchors:
             query |= Q(text__contains=f" {anchor} ")
         candidates = LogEntry.objects.filter(query).order_by("-index")[:MAX_CANDIDATES]
-        budget = [MAX_WINDOWS]
+        budget = [MAX_WINDOWS, MAX_WINDOW_CHECKS]
         for entry in candidates:
             if entry.subject in matches:
                 continue
             found = _near(quote, entry, allowed, budget)
             if found is not None:
                 matches[entry.subject] = found
-            if budget[0] <= 0:
+            if budget[0] <= 0 or budget[1] <= 0:
                 break
     ordered = sorted(matches.values(), key=lambda m: (not m.exact, m.distance, -m.entry.index))
     return ordered[:MAX_RESULTS]

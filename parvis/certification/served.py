@@ -45,6 +45,10 @@ _BLOCKS = (
 _INVISIBLE = ["script", "style", "template", "noscript"]
 
 
+def _spaced(text: str) -> str:
+    return " " + " ".join(normalise_tokens(text)) + " "
+
+
 def _contains(haystack: str, tokens: list[str]) -> bool:
     return f" {' '.join(tokens)} " in haystack
 
@@ -53,6 +57,7 @@ def _contains(haystack: str, tokens: list[str]) -> bool:
 class Region:
     blocks: list[str]  # visible text blocks the statement must sign
     outside: int  # blocks inside ``data-uncertified`` elements, not compared
+    head_title: str  # the document's <title> (a home page may show its title only there)
 
 
 def _blocks(element: Any) -> list[str]:
@@ -77,7 +82,8 @@ def served_region(html: str) -> Region | None:
         if tag.parent is not None:
             outside += len(_blocks(tag))
             tag.decompose()
-    return Region(blocks=_blocks(region), outside=outside)
+    head_title = soup.title.get_text() if soup.title else ""
+    return Region(blocks=_blocks(region), outside=outside, head_title=head_title)
 
 
 def _stream_types(value: Any) -> set[str]:
@@ -156,7 +162,10 @@ def served_content_check(*, html: str, statement: dict[str, Any]) -> int:
             raise VerificationError(
                 f"La page affiche un texte que la Ville n'a pas signé : « {block[:200]} »."
             )
-    expected = [str(statement.get("title") or "")]
+    title = normalise_tokens(str(statement.get("title") or ""))
+    if title and not (_contains(served, title) or _contains(_spaced(region.head_title), title)):
+        raise VerificationError("Le titre signé n'apparaît pas dans la page servie.")
+    expected = []
     for field in statement.get("fields", []):
         if field.get("name") in METADATA_FIELDS:
             continue

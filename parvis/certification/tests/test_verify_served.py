@@ -84,9 +84,8 @@ def test_a_page_whose_served_text_differs_from_the_signed_text_is_not_verified(
     portal_url, portal_env, attacker_url, pinned_keys
 ):
     """Even from an accepted origin, text the statement does not sign is refused."""
-    run = _verify(
-        portal_env, "--origin", attacker_url, "--keys", pinned_keys, f"{attacker_url}/demarches/"
-    )
+    accepted = ("--origin", portal_url, "--origin", attacker_url)
+    run = _verify(portal_env, *accepted, "--keys", pinned_keys, f"{attacker_url}/demarches/")
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith("NON VÉRIFIÉ") and "FR76" in run.stdout, run.stdout
 

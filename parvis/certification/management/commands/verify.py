@@ -67,6 +67,8 @@ class Command(BaseCommand):
             else list(settings.PARVIS_CERTIFIED_ORIGINS)
         )
         home = origins[0]
+        if target.startswith(("http://", "https://")):
+            origin_check(target, origins)  # before any download
         if options["keys"]:
             keys = json.loads(Path(options["keys"]).read_bytes())
         else:
