@@ -139,7 +139,7 @@ def test_parvis_verify_checks_a_page_offline_with_pinned_keys(portal_url, portal
     """The CLI verifies a page by URL and a saved bundle; a tampered bundle exits 1."""
     keys = tmp_path / "keys.json"
     keys.write_bytes(_get(f"{portal_url}/.well-known/parvis/keys.json").content)
-    run = [PARVIS, "verify", "--keys", str(keys)]
+    run = [PARVIS, "verify", "--keys", str(keys), "--origin", portal_url]
     ok = subprocess.run(
         [*run, f"{portal_url}/demarches/"],
         env=portal_env,
