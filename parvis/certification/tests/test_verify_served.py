@@ -110,3 +110,9 @@ def test_a_downloaded_open_data_file_is_verified_and_a_modified_one_is_not(
         saved.write_bytes(response.content + b"\n")
         bad = _verify(portal_env, "--origin", portal_url, str(saved))
         assert bad.returncode == 1 and "aucune publication certifiée" in bad.stdout, bad.stdout
+
+
+def test_an_english_address_is_not_verified_by_the_french_proof(portal_url, portal_env):
+    """/en/… shows the French page's text translated around it: no proof covers that address."""
+    run = _verify(portal_env, "--origin", portal_url, f"{portal_url}/en/demarches/")
+    assert run.returncode == 1 and run.stdout.startswith("NON VÉRIFIÉ"), run.stdout + run.stderr
