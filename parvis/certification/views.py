@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import resolve
@@ -172,7 +173,7 @@ def _served_html(request: HttpRequest, path: str) -> str | None:
             response = match.func(sub, *match.args, **match.kwargs)
             if hasattr(response, "render"):
                 response.render()
-        except Http404:
+        except (Http404, PermissionDenied):
             return None
     if response.status_code != 200:
         return None
