@@ -162,7 +162,9 @@ def _relation_entry(obj: models.Model, name: str, spec: tuple[Any, ...]) -> dict
         value = _object_entry(target, spec) if target is not None and _displayed(target) else None
         return {"name": name, "kind": "object", "value": value}
     items = []
-    for target in getattr(obj, name).all():
+    queryset = getattr(obj, name).all()
+    ordering = [*(queryset.model._meta.ordering or ()), "pk"]
+    for target in queryset.order_by(*ordering):  # ties broken by id: the same bytes each time
         if isinstance(target, Page):
             target = target.specific
         if _displayed(target):

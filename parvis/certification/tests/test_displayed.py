@@ -44,8 +44,12 @@ def test_a_fiche_statement_signs_its_service_contact_places_hours_and_terms():
     statement = _statement(fiche)
     service = _values(_related(statement, "service")["value"])
     assert service["phone"] == fiche.service.phone and service["email"] == fiche.service.email
+    places = {
+        item["related"][0]["value"]["id"]: item["related"][0]["value"]
+        for item in _related(statement, "places")["value"]
+    }
     lieu = fiche.lieux[0]
-    place = _related(statement, "places")["value"][0]["related"][0]["value"]
+    place = places[lieu.pk]
     assert _values(place)["street"] == lieu.street
     rules = next(r for r in place["related"] if r["name"] == "opening_rules")["value"]
     first = lieu.opening_rules.first()
