@@ -119,7 +119,8 @@ def monitor_run(
         served = json.loads(fetch(f"{base}/.well-known/parvis/keys.json"))
         text = fetch(f"{base}/transparence/checkpoint").decode("utf-8")
     except (OSError, ValueError, urllib.error.URLError) as exc:
-        raise MonitorError(_("Portail injoignable ou réponse illisible (%(e)s).") % {"e": exc})
+        message = _("Portail injoignable ou réponse illisible (%(e)s).") % {"e": exc}
+        raise MonitorError(message) from exc
     if keys_path is not None:
         pinned = json.loads(keys_path.read_text(encoding="utf-8"))
     elif state.get("keys") and not accept_keys:

@@ -23,8 +23,9 @@ with transaction.atomic():
     guard_drop(connection)  # an attacker with database access
     LogEntry.objects.filter(index__gte=size).delete()
     Checkpoint.objects.filter(size__gt=size).delete()
-    for level in range(64):
-        MerkleNode.objects.filter(level=level, index__gte=((size + (1 << level)) >> level) - 1).delete()
+    for level in range(64):  # the subtrees that end at or after the cut
+        first = ((size + (1 << level)) >> level) - 1
+        MerkleNode.objects.filter(level=level, index__gte=first).delete()
     LogHead.objects.filter(pk=1).update(size=size)
     guard_create(connection)
 """
