@@ -127,3 +127,28 @@ def _forget_committed(start: int) -> None:
     thread = threading.Thread(target=clean)
     thread.start()
     thread.join()
+
+
+def test_log_check_since_a_seen_checkpoint_finds_a_truncated_log(db, capsys, tmp_path):
+    """Given a checkpoint seen earlier, log_check reports a log cut below it (even when the
+    cut log is internally consistent), and accepts the same log before the cut."""
+    start = LogHead.objects.get(pk=1).size
+    _export(10)
+    seen = tmp_path / "seen.txt"
+    seen.write_text(Checkpoint.objects.get(size=start + 1).note, encoding="utf-8")
+    call_command("log_check", since_checkpoint=str(seen))
+    assert "Journal cohérent." in capsys.readouterr().out
+    from parvis.certification.models import MerkleNode
+
+    with log_unguarded():
+        LogEntry.objects.filter(index__gte=start).delete()
+        Checkpoint.objects.filter(size__gt=start).delete()
+        for level in range(64):
+            MerkleNode.objects.filter(
+                level=level, index__gte=((start + (1 << level)) >> level) - 1
+            ).delete()
+        LogHead.objects.filter(pk=1).update(size=start)
+    call_command("log_check")  # on its own, the cut log looks fine
+    with pytest.raises(SystemExit):
+        call_command("log_check", since_checkpoint=str(seen))
+    assert "tronqué ou réécrit" in capsys.readouterr().out
