@@ -50,10 +50,13 @@ def displaying_pages(*, obj: models.Model) -> list[Page]:
 def related_recertify(
     *, obj: models.Model, pages: list[Page] | None = None, exclude: int | None = None
 ) -> list[LogEntry]:
-    """Sign again every live page that displays ``obj`` (or the given ``pages``)."""
+    """Sign again every live page that displays ``obj`` (or the given ``pages``), and purge
+    them from the front cache (after commit) since what they show changed."""
     from parvis.certification.services import page_certify
+    from parvis.core.pagecache import front_cache_purge
 
     entries = []
+    urls = []
     with transaction.atomic():
         for page in displaying_pages(obj=obj) if pages is None else pages:
             if page.pk == exclude:
@@ -64,4 +67,7 @@ def related_recertify(
             entries.append(
                 page_certify(page=page, revision_id=page.live_revision_id, reason=RELATED_REASON)
             )
+            if url := page.get_full_url():
+                urls.append(url)
+    front_cache_purge(urls=urls)
     return entries
