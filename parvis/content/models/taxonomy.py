@@ -24,6 +24,15 @@ class _Term(
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
+    # Wagtail's flags, with a database default too: data migrations of other apps that run
+    # with an older model of these tables (without the columns) can still insert rows.
+    live = models.BooleanField(_("en ligne"), default=True, db_default=True, editable=False)
+    has_unpublished_changes = models.BooleanField(
+        _("modifications non publiées"), default=False, db_default=False, editable=False
+    )
+    expired = models.BooleanField(_("expiré"), default=False, db_default=False, editable=False)
+    locked = models.BooleanField(_("verrouillé"), default=False, db_default=False, editable=False)
+
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="%(class)s")
     workflow_states = GenericRelation(
         "wagtailcore.WorkflowState",
