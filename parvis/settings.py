@@ -375,6 +375,10 @@ if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
 PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
 PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))
 PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BYTES", "10485760"))
+# Pixels an uploaded image may have, checked on its header before any decoding (a 6 KB PNG can
+# declare 7000×7000 pixels). Also Pillow's MAX_IMAGE_PIXELS and Wagtail's image upload cap.
+PARVIS_UPLOAD_MAX_PIXELS = int(os.environ.get("PARVIS_UPLOAD_MAX_PIXELS", "40000000"))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = PARVIS_UPLOAD_MAX_PIXELS
 PARVIS_OPEN311_JURISDICTION = os.environ.get("PARVIS_OPEN311_JURISDICTION", _host)
 # (hits, window in seconds) per client address, and per API key for Open311.
 PARVIS_RATELIMITS = {

@@ -19,7 +19,7 @@ from parvis.core.ratelimit import client_hash, ratelimit_request, too_many_reque
 from parvis.reports.errors import ReportInvalid, ReportNotFound
 from parvis.reports.forms import DetailsForm, PlaceForm
 from parvis.reports.models import Category, Photo, Report
-from parvis.reports.photos import photo_prepare
+from parvis.reports.photos import photo_check_size, photo_prepare
 from parvis.reports.selectors import (
     categories_active,
     report_get_by_reference,
@@ -81,6 +81,7 @@ def _report_submit(request: HttpRequest) -> HttpResponse:
     try:
         for name in ("photo1", "photo2", "photo3"):
             if data.get(name):
+                photo_check_size(size=data[name].size)  # before reading a byte of it
                 photos.append(photo_prepare(data=data[name].read()))
         report, _replayed = report_create(
             category=data["category"],
