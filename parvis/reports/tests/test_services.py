@@ -125,14 +125,14 @@ def test_support_counts_distinct_supporters():
     assert report.support_count == 2
 
 
-def test_three_distinct_flags_hide_the_report():
-    """Three distinct flaggers hide a report; the same flagger twice counts once."""
+def test_flags_never_hide_a_report_without_a_moderator():
+    """Three distinct flaggers queue a report for moderation; it stays public. The same flagger
+    twice counts once."""
     report = make_report()
-    report_flag(report=report, flagger="a")
-    report_flag(report=report, flagger="a")
-    report_flag(report=report, flagger="b")
+    assert report_flag(report=report, flagger="a") is True
+    assert report_flag(report=report, flagger="a") is False
+    for flagger in ("b", "c", "d", "e"):
+        report_flag(report=report, flagger=flagger)
     report.refresh_from_db()
     assert not report.hidden
-    report_flag(report=report, flagger="c")
-    report.refresh_from_db()
-    assert report.hidden
+    assert report.flags.filter(reviewed_at__isnull=True).count() == 5
