@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: a door refuses it on its headers first.
+    "parvis.core.writes.PublicWriteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -380,18 +382,37 @@ PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BY
 PARVIS_UPLOAD_MAX_PIXELS = int(os.environ.get("PARVIS_UPLOAD_MAX_PIXELS", "40000000"))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = PARVIS_UPLOAD_MAX_PIXELS
 PARVIS_OPEN311_JURISDICTION = os.environ.get("PARVIS_OPEN311_JURISDICTION", _host)
-# (hits, window in seconds) per client address, and per API key for Open311.
+# The public-write policy (parvis.core.writes), per door. Limits: [(hits, window in seconds)]
+# per client address, and per API key under "<door>.key"; each door has a short window and a
+# daily cap. See docs/configuration.md.
 PARVIS_RATELIMITS = {
-    "reports.create": [(10, 600), (50, 86400)],
-    "reports.support": [(30, 600)],
-    "open311.post": [(600, 60)],
-    "open311.post.key": [(600, 60)],
-    "api.create": [(60, 60)],
+    "reports.create": [(10, 600), (50, 86400)],  # the web form
+    "api.create": [(10, 600), (50, 86400)],  # POST /api/v1/reports
+    "open311.post": [(60, 600), (500, 86400)],  # per address (an integrator's server)
+    "open311.post.key": [(600, 600), (5000, 86400)],  # per Open311 API key
+    "reports.support": [(30, 600), (200, 86400)],
+    "reports.flag": [(10, 600), (30, 86400)],
+    "conversations.start": [(10, 600), (50, 86400)],  # web and API
+    "conversations.message": [(30, 600), (300, 86400)],  # web and API
+    "answers.agent_question": [(5, 600), (20, 86400)],
+    "answers.feedback": [(30, 600), (300, 86400)],
+    "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
 }
 if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
     import json
 
     PARVIS_RATELIMITS.update(json.loads(os.environ["PARVIS_RATELIMITS_JSON"]))
+# Largest request body per door, refused (413) on its Content-Length before it is read.
+PARVIS_WRITE_MAX_BODY = {
+    "default": 64 * 1024,
+    "reports.create": 3 * PARVIS_REPORTS_PHOTO_MAX_BYTES + 256 * 1024,  # three photos
+    "open311.post": 256 * 1024,
+    "certification.verify": PARVIS_VERIFY_MAX_UPLOAD + 64 * 1024,
+}
+# Django's own caps, coherent with the doors': form fields (not files) in memory at most 2.5 MB
+# (the back office posts long pages); uploads above 1 MB stream to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # --- answers ----------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from parvis.answers.text import MAX_QUERY_LENGTH, normalise
 from parvis.content.models import Audience, ParcoursPage, Quartier, Theme
 from parvis.conversation.errors import ConversationError
 from parvis.conversation.services import conversation_ask_agent
+from parvis.core.writes import public_write
 
 PER_PAGE = 10
 FACET_LABELS = {"type": "Type", "theme": "Thème", "audience": "Public", "quartier": "Quartier"}
@@ -96,6 +97,7 @@ def _related_parcours(response) -> list[ParcoursPage]:  # noqa: ANN001
 
 
 @require_POST
+@public_write("answers.feedback")
 def feedback(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST)
     if form.is_valid():
@@ -110,6 +112,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@public_write("answers.agent_question", idempotent=True)
 def agent_question(request: HttpRequest) -> HttpResponse:
     """The question goes to a service as a conversation; the resident lands on its thread."""
     if request.method == "POST":

@@ -21,6 +21,7 @@ from parvis.certification.canonical import b64
 from parvis.certification.models import LogEntry
 from parvis.certification.quotes import quote_search
 from parvis.certification.verify import VerificationError, bundle_verify
+from parvis.core.writes import public_write
 
 CORS = {"Access-Control-Allow-Origin": "*"}  # public data: any verifier may fetch it
 
@@ -137,6 +138,7 @@ def _versions(path: str) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
+@public_write("certification.verify")  # the file upload: body cap before reading, limits
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Residents check a URL, a quoted sentence, or a file against the certified log."""
     context: dict[str, Any] = {"url": request.GET.get("url", ""), "q": request.GET.get("q", "")}
