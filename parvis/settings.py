@@ -306,6 +306,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Email ------------------------------------------------------------------------------------
 
+# An address a resident types gets nothing but a confirmation email until its owner follows the
+# signed link, valid this many days; at most this many confirmation emails per address a day.
+PARVIS_ADDRESS_CONFIRM_DAYS = int(os.environ.get("PARVIS_ADDRESS_CONFIRM_DAYS", "7"))
+PARVIS_CONFIRMATION_EMAILS_PER_DAY = int(os.environ.get("PARVIS_CONFIRMATION_EMAILS_PER_DAY", "3"))
+
 EMAIL_BACKEND = os.environ.get(
     "PARVIS_EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
@@ -397,6 +402,7 @@ PARVIS_RATELIMITS = {
     "answers.agent_question": [(5, 600), (20, 86400)],
     "answers.feedback": [(30, 600), (300, 86400)],
     "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
+    "core.address_confirm": [(20, 600), (100, 86400)],
 }
 if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
     import json

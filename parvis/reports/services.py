@@ -73,6 +73,7 @@ def _notify(report: Report, template: str, **context: object) -> None:
                 **context,
             },
             topic="reports",
+            confirm_for=f"report:{report.pk}",  # typed by whoever filed it: confirm first
         )
 
 

@@ -23,10 +23,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_report_create_queues_acknowledgement_in_outbox():
-    """A report with an email queues its acknowledgement in the outbox, in the same commit."""
+    """A report with an email queues its acknowledgement in the outbox, in the same commit:
+    held until the address is confirmed, beside the confirmation email that goes now."""
     report = make_report(email="resident@example.test")
     assert report.status == Report.Status.NOUVEAU
-    assert OutboxMessage.objects.filter(recipient="resident@example.test").count() == 1
+    queued = OutboxMessage.objects.filter(recipient="resident@example.test")
+    assert sorted(queued.values_list("topic", "status")) == [
+        ("confirmation", "pending"),
+        ("reports", "held"),
+    ]
 
 
 def test_retry_with_same_idempotency_key_creates_one_report():
@@ -84,7 +89,8 @@ def test_public_update_is_signed_and_notifies_reporter():
     assert update.signature == "Samia, service Voirie et déplacements"
     report.refresh_from_db()
     assert report.status == "planifie"
-    assert OutboxMessage.objects.filter(recipient="r@example.test").count() == 2
+    # The confirmation, then the acknowledgement and the update, held until it is followed.
+    assert OutboxMessage.objects.filter(recipient="r@example.test").count() == 3
 
 
 def test_refusal_needs_a_reason():
