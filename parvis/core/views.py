@@ -7,7 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -16,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from parvis.core.errors import ParvisError
 from parvis.core.notifications import address_confirm, address_confirm_check
+from parvis.core.source import parvis_version, source_archive
 from parvis.core.writes import public_write
 
 
@@ -70,6 +77,22 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without a request context: the database may be why we are here.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+@require_GET
+def source_code(request: HttpRequest) -> HttpResponse:
+    """What the AGPL offers every user: the licence and the source of the running program."""
+    return render(
+        request,
+        "core/source_code.html",
+        {"version": parvis_version(), "repository": settings.PARVIS_SOURCE_URL},
+    )
+
+
+@require_GET
+def source_code_archive(request: HttpRequest) -> FileResponse:
+    archive = source_archive()
+    return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
 
 
 @never_cache

@@ -15,11 +15,11 @@ import pytest
 import time_machine
 from django.core import mail
 
+from parvis.content.selectors import agent_profile_get
 from parvis.conversation.models import Conversation
 from parvis.conversation.services import conversation_reply
 from parvis.core.models import AddressConfirmation, OutboxMessage
 from parvis.core.notifications import outbox_deliver, outbox_purge_unconfirmed
-from parvis.core.selectors import agent_profile_get
 from parvis.reports.models import Report
 from parvis.reports.services import report_update_publish
 from parvis.reports.tests.factories import agent_for
