@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -79,6 +80,12 @@ def portal_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment of a separate portal process, with its own var/ and database."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PARVIS_VAR_DIR"] = str(tmp_path_factory.mktemp("portal-var"))
+    # One portal serves the whole session, every request from 127.0.0.1: the public-write
+    # limits (tested on their own in core/tests/test_writes.py) would stop it mid-run.
+    from django.conf import settings
+
+    generous = {door: [[10**9, 60]] for door in settings.PARVIS_RATELIMITS}
+    env["PARVIS_RATELIMITS_JSON"] = json.dumps(generous)
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
         env["DATABASE_URL"] = _fresh_postgres_url(database_url, "e2e")

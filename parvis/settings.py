@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: a door refuses it on its headers first.
+    "parvis.core.writes.PublicWriteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -378,6 +380,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Email ------------------------------------------------------------------------------------
 
+# An address a resident types gets nothing but a confirmation email until its owner follows the
+# signed link, valid this many days; at most this many confirmation emails per address a day.
+PARVIS_ADDRESS_CONFIRM_DAYS = int(os.environ.get("PARVIS_ADDRESS_CONFIRM_DAYS", "7"))
+PARVIS_CONFIRMATION_EMAILS_PER_DAY = int(os.environ.get("PARVIS_CONFIRMATION_EMAILS_PER_DAY", "3"))
+
 EMAIL_BACKEND = os.environ.get(
     "PARVIS_EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
@@ -456,14 +463,27 @@ if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
 PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
 PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))
 PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BYTES", "10485760"))
+# Pixels an uploaded image may have, checked on its header before any decoding (a 6 KB PNG can
+# declare 7000×7000 pixels). Also Pillow's MAX_IMAGE_PIXELS and Wagtail's image upload cap.
+PARVIS_UPLOAD_MAX_PIXELS = int(os.environ.get("PARVIS_UPLOAD_MAX_PIXELS", "40000000"))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = PARVIS_UPLOAD_MAX_PIXELS
 PARVIS_OPEN311_JURISDICTION = os.environ.get("PARVIS_OPEN311_JURISDICTION", _host)
-# (hits, window in seconds) per client address, and per API key for Open311.
+# The public-write policy (parvis.core.writes), per door. Limits: [(hits, window in seconds)]
+# per client address, and per API key under "<door>.key"; each door has a short window and a
+# daily cap. See docs/configuration.md.
 PARVIS_RATELIMITS = {
-    "reports.create": [(10, 600), (50, 86400)],
-    "reports.support": [(30, 600)],
-    "open311.post": [(600, 60)],
-    "open311.post.key": [(600, 60)],
-    "api.create": [(60, 60)],
+    "reports.create": [(10, 600), (50, 86400)],  # the web form
+    "api.create": [(10, 600), (50, 86400)],  # POST /api/v1/reports
+    "open311.post": [(60, 600), (500, 86400)],  # per address (an integrator's server)
+    "open311.post.key": [(600, 600), (5000, 86400)],  # per Open311 API key
+    "reports.support": [(30, 600), (200, 86400)],
+    "reports.flag": [(10, 600), (30, 86400)],
+    "conversations.start": [(10, 600), (50, 86400)],  # web and API
+    "conversations.message": [(30, 600), (300, 86400)],  # web and API
+    "answers.agent_question": [(5, 600), (20, 86400)],
+    "answers.feedback": [(30, 600), (300, 86400)],
+    "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
+    "core.address_confirm": [(20, 600), (100, 86400)],
     "certification.quote": [(30, 60)],  # a quote search costs up to ~0.1 s of CPU
     # Back-office password resets: per client address, and per e-mail address asked for
     # (counted whether or not an account has it, so the limit reveals nothing).
@@ -474,6 +494,17 @@ if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deploymen
     import json
 
     PARVIS_RATELIMITS.update(json.loads(os.environ["PARVIS_RATELIMITS_JSON"]))
+# Largest request body per door, refused (413) on its Content-Length before it is read.
+PARVIS_WRITE_MAX_BODY = {
+    "default": 64 * 1024,
+    "reports.create": 3 * PARVIS_REPORTS_PHOTO_MAX_BYTES + 256 * 1024,  # three photos
+    "open311.post": 256 * 1024,
+    "certification.verify": PARVIS_VERIFY_MAX_UPLOAD + 64 * 1024,
+}
+# Django's own caps, coherent with the doors': form fields (not files) in memory at most 2.5 MB
+# (the back office posts long pages); uploads above 1 MB stream to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # --- answers ----------------------------------------------------------------------------------
 

@@ -7,10 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Parvis — socle"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.core import checks
+        from PIL import Image
 
         from parvis.core.checks import trusted_proxies_check
         from parvis.core.pagecache import page_cache_connect
 
         page_cache_connect()
         checks.register(trusted_proxies_check, checks.Tags.security)
+        # Pillow's own decompression-bomb guard, at the portal's cap (it warns above it and
+        # refuses above twice it; photo checks turn the warning into an error).
+        Image.MAX_IMAGE_PIXELS = settings.PARVIS_UPLOAD_MAX_PIXELS

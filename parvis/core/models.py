@@ -6,6 +6,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AddressConfirmation(models.Model):
+    """An email address a resident typed, for one subject ("report:12", "conversation:34").
+
+    Until its owner follows the signed link, the portal sends that address nothing but the
+    confirmation email: whoever types a third party's address cannot make the city write to
+    them. Messages queued meanwhile wait (``OutboxMessage.Status.HELD``) and go on confirmation.
+    """
+
+    recipient = models.EmailField(_("adresse"))
+    subject = models.CharField(_("objet"), max_length=80)
+    email_sent = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("adresse à confirmer")
+        verbose_name_plural = _("adresses à confirmer")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "subject"], name="confirmation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({'confirmed' if self.confirmed_at else 'pending'})"
+
+
 class OutboxMessage(models.Model):
     """An email waiting to be sent, written in the same transaction as the change it reports.
 
@@ -15,6 +40,7 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("à envoyer")
+        HELD = "held", _("en attente de confirmation de l'adresse")
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec définitif")
 
@@ -25,6 +51,14 @@ class OutboxMessage(models.Model):
     # Which feature queued it ("reports", "conversation"…), for the data register and debugging.
     topic = models.CharField(_("origine"), max_length=50)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Set on messages to a resident's address: held until it is confirmed for that subject.
+    confirmation = models.ForeignKey(
+        AddressConfirmation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

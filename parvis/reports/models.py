@@ -188,12 +188,18 @@ class Support(models.Model):
 
 
 class Flag(models.Model):
-    """A resident says a report is abusive; three distinct flaggers hide it for moderation."""
+    """A resident says a report is abusive: it joins the moderation queue, never hides it.
+
+    Only a moderator hides a report (``report_hide``) or keeps it public
+    (``report_flags_dismiss``); either closes its open flags (``reviewed_at``). Counting flags
+    from distinct addresses cannot censor: anyone can borrow three addresses.
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="flags")
     flagger = models.CharField(max_length=64)
     reason = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "flagger"], name="flag_once")]

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.content.models import Quartier
@@ -28,7 +29,6 @@ from parvis.reports.photos import MAX_PHOTOS, PreparedPhoto
 from parvis.reports.privacy import MASK
 
 MAX_DESCRIPTION = 4000
-FLAGS_TO_HIDE = 3
 
 
 def _location_check(latitude: float | None, longitude: float | None, address: str) -> None:
@@ -73,6 +73,7 @@ def _notify(report: Report, template: str, **context: object) -> None:
                 **context,
             },
             topic="reports",
+            confirm_for=f"report:{report.pk}",  # typed by whoever filed it: confirm first
         )
 
 
@@ -192,17 +193,24 @@ def report_support(*, report: Report, supporter: str) -> bool:
 
 @transaction.atomic
 def report_flag(*, report: Report, flagger: str, reason: str = "") -> bool:
-    """Flag a report as abusive; at three distinct flaggers it is hidden for moderation."""
+    """Flag a report as abusive: it goes to the moderators' queue and stays public until a
+    moderator hides it. False if this flagger already has an open flag on it."""
+    if Flag.objects.filter(report=report, flagger=flagger, reviewed_at__isnull=True).exists():
+        return False
     try:
         with transaction.atomic():
+            Flag.objects.filter(report=report, flagger=flagger).delete()  # a reviewed one
             Flag.objects.create(report=report, flagger=flagger, reason=reason[:250])
     except IntegrityError:
         return False
-    if report.flags.count() >= FLAGS_TO_HIDE and not report.hidden:
-        Report.objects.filter(pk=report.pk).update(
-            hidden=True, hidden_reason=_("Masqué après plusieurs signalements d'abus.")
-        )
     return True
+
+
+@transaction.atomic
+def report_flags_dismiss(*, report: Report, agent: AbstractBaseUser) -> int:
+    """A moderator keeps the report public: its open flags leave the queue; returns how many."""
+    _check_access(agent=agent, report=report)
+    return report.flags.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
 
 
 def _check_access(*, agent: AbstractBaseUser, report: Report) -> None:
@@ -310,6 +318,7 @@ def report_hide(
     report.hidden = hidden
     report.hidden_reason = reason.strip()[:250] if hidden else ""
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    report.flags.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
     return report
 
 

@@ -26,6 +26,7 @@ from parvis.conversation.errors import ConversationError
 from parvis.conversation.llm import Passage, llm_enabled, llm_phrase
 from parvis.conversation.models import Conversation, HandOff, Message, token_hash
 from parvis.conversation.office_hours import service_availability, when_phrase
+from parvis.core.notifications import address_confirmation_request
 
 MAX_TEXT = 2000
 # How many of the engine's first results may route a question to their Fiche's service
@@ -305,4 +306,6 @@ def conversation_contact_set(
         raise ConversationError(errors.BAD_PHONE, code="bad_phone", field="phone")
     conversation.contact_email, conversation.contact_phone = email, phone
     conversation.save(update_fields=["contact_email", "contact_phone", "updated_at"])
+    if email:  # typed by the resident: only a confirmation goes there until it is followed
+        address_confirmation_request(recipient=email, subject=f"conversation:{conversation.pk}")
     return conversation
