@@ -8,5 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from parvis.core.pagecache import page_cache_connect
+        from parvis.core.schedule import schedule_connect, schedule_discover
 
         page_cache_connect()
+        schedule_connect()
+        # Every app declares its periodic jobs in its own tasks.py; core imports none by name.
+        schedule_discover()
