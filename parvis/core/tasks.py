@@ -8,13 +8,18 @@ import time
 from datetime import timedelta
 
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from parvis.core.idempotency import idempotency_purge
 from parvis.core.notifications import outbox_deliver
 from parvis.core.ratelimit import ratelimit_purge
 from parvis.core.schedule import periodic
+
+TASK_RESULTS_DAYS = timedelta(days=7)
 
 
 @periodic(every=timedelta(minutes=1), label=_("Envoi des courriels en attente"))
@@ -44,3 +49,12 @@ def publish_scheduled_task() -> str:
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
     return out.getvalue()[-500:]
+
+
+@periodic(every=timedelta(days=1), label=_("Purge des tâches terminées"))
+@task(backend="background")
+def task_results_purge_task() -> int:
+    """Forget finished task runs after a week (the schedule keeps each job's last outcome)."""
+    cutoff = timezone.now() - TASK_RESULTS_DAYS
+    with transaction.atomic():
+        return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()[0]

@@ -45,6 +45,7 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.core.tasks.idempotency_purge_task",
         "parvis.core.tasks.ratelimit_purge_task",
         "parvis.core.tasks.publish_scheduled_task",
+        "parvis.core.tasks.task_results_purge_task",
         "parvis.answers.tasks.answers_embed_task",
         "parvis.answers.tasks.query_logs_purge_task",
         "parvis.conversation.tasks.conversations_purge_task",
@@ -94,3 +95,14 @@ def test_failing_job_records_its_error_and_counts_failures(only_failing_job):
     assert job.consecutive_failures == 2
     assert "le serveur distant ne répond pas" in job.last_error
     assert job.claimed_until is None
+
+
+def test_finished_task_runs_are_forgotten_after_a_week():
+    """The queue table does not grow forever: finished runs older than a week are deleted."""
+    from parvis.core.tasks import task_results_purge_task
+
+    call_command("worker", once=True)
+    finished = DBTaskResult.objects.count()
+    assert finished and task_results_purge_task.call() == 0
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert task_results_purge_task.call() == finished
