@@ -7,10 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "Parvis — socle"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from parvis.core.checks import trusted_proxies_check
         from parvis.core.pagecache import page_cache_connect
         from parvis.core.schedule import schedule_connect, schedule_discover
 
         page_cache_connect()
+        checks.register(trusted_proxies_check, checks.Tags.security)
         schedule_connect()
         # Every app declares its periodic jobs in its own tasks.py; core imports none by name.
         schedule_discover()

@@ -1,37 +1,15 @@
-"""Read access to shared objects: which services an agent may act on, background jobs."""
+"""What the shared pieces read for others: the state of background jobs and of the outbox."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
-from parvis.content.models import Service
-from parvis.core.models import AgentProfile, OutboxMessage, ScheduledJob
+from parvis.core.models import OutboxMessage, ScheduledJob
 from parvis.core.schedule import schedule_jobs
-
-
-def agent_profile_get(*, user: AbstractBaseUser | AnonymousUser) -> AgentProfile | None:
-    """The agent profile of ``user``, or None for residents and anonymous visitors."""
-    if not user.is_authenticated:
-        return None
-    return AgentProfile.objects.filter(user=user).prefetch_related("services").first()
-
-
-def agent_services(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Service]:
-    """The services whose reports and conversations ``user`` may act on.
-
-    Superusers act on every service; an agent on the services of their profile; anyone
-    else on none. Every inbox query and action goes through this function.
-    """
-    if not user.is_authenticated:
-        return Service.objects.none()
-    if user.is_superuser:
-        return Service.objects.all()
-    return Service.objects.filter(agents__user=user)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,20 @@ import datetime as dt
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from parvis.core.source import parvis_version, source_archive
 
 
 def _database_ok() -> bool:
@@ -66,3 +74,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without a request context: the database may be why we are here.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+@require_GET
+def source_code(request: HttpRequest) -> HttpResponse:
+    """What the AGPL offers every user: the licence and the source of the running program."""
+    return render(
+        request,
+        "core/source_code.html",
+        {"version": parvis_version(), "repository": settings.PARVIS_SOURCE_URL},
+    )
+
+
+@require_GET
+def source_code_archive(request: HttpRequest) -> FileResponse:
+    archive = source_archive()
+    return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
