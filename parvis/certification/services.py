@@ -7,21 +7,24 @@ or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
 from parvis.certification import merkle, note, tree
 from parvis.certification.canonical import canonical, normalise, sha256_hex
 from parvis.certification.keys import log_origin, signer
-from parvis.certification.models import Checkpoint, LogEntry, LogHead
+from parvis.certification.models import Checkpoint, ExportSnapshot, LogEntry, LogHead
 from parvis.certification.statements import (
     page_fields,
     page_media,
+    page_related,
     rfc3339,
     searchable_text,
 )
@@ -57,6 +60,7 @@ def statement_append(
     body: dict[str, Any],
     file_sha256: str = "",
     checkpoint: bool = True,
+    reason: str = "",
 ) -> LogEntry:
     """Sign ``body`` as the next statement about ``subject`` and append it to the log."""
     with transaction.atomic():
@@ -72,7 +76,8 @@ def statement_append(
         )
         now = timezone.now()
         if kind == LogEntry.Kind.PUBLICATION:
-            body = {**body, "reason": "correction" if previous else "première publication"}
+            default = "correction" if previous else "première publication"
+            body = {**body, "reason": reason or default}
         statement = {
             **body,
             "type": kind,
@@ -108,8 +113,9 @@ def statement_append(
     return entry
 
 
-def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
-    """Sign the published revision of ``page`` (all its text fields, media by digest)."""
+def page_certify(*, page: Page, revision_id: int | None, reason: str = "") -> LogEntry:
+    """Sign the published revision of ``page``: its fields, what it displays of other objects
+    (``related``) and its media by digest. ``reason`` overrides the derived one."""
     page = page.specific
     path, url = _page_location(page)
     fields = page_fields(page)
@@ -121,6 +127,7 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         "locale": page.locale.language_code,
         "title": page.title,
         "fields": fields,
+        "related": page_related(page),
         "media": page_media(page, fields),
     }
     return statement_append(
@@ -129,6 +136,7 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         path=path,
         title=page.title,
         body=body,
+        reason=reason,
     )
 
 
@@ -158,3 +166,40 @@ def export_certify(*, name: str, content: bytes, url: str) -> LogEntry:
         body=body,
         file_sha256=digest,
     )
+
+
+def export_snapshot(
+    *,
+    url: str,
+    name: str,
+    content_type: str,
+    produce: Callable[[], bytes],
+    period: str | None = None,
+) -> ExportSnapshot:
+    """The stored, certified snapshot of the file at ``url`` for ``period`` (default: today, UTC).
+
+    The first request of a period produces the file, certifies it and stores it, in one
+    transaction; every later request of that period gets the same bytes. Two first requests at
+    once: one wins the unique (url, period), the other rolls back and reads the winner's.
+    """
+    period = period or timezone.now().astimezone(dt.UTC).date().isoformat()
+    found = ExportSnapshot.objects.filter(url=url, period=period).first()
+    if found is not None:
+        return found
+    content = produce()
+    stem, dot, extension = name.rpartition(".")
+    dated = f"{stem}-{period}.{extension}" if dot else f"{name}-{period}"
+    try:
+        with transaction.atomic():
+            entry = export_certify(name=dated, content=content, url=url)
+            return ExportSnapshot.objects.create(
+                url=url,
+                period=period,
+                name=dated,
+                content_type=content_type,
+                content=content,
+                sha256=entry.file_sha256,
+                entry_index=entry.index,
+            )
+    except IntegrityError:
+        return ExportSnapshot.objects.get(url=url, period=period)

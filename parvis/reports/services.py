@@ -107,7 +107,7 @@ def _store(
         photo.save()
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
-    if category.service.email:
+    if category.service.live and category.service.email:  # the published address only
         outbox_enqueue(
             recipient=category.service.email,
             template="reports/email/new_for_service",
