@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "ninja",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
@@ -164,6 +165,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks (parvis worker) ---------------------------------------------------------
+
+# Parvis's own jobs (outbox, purges, scheduled publishing, log checks…) go to the "background"
+# backend: a queue in the same database, so a job enqueued with a change commits or rolls back
+# with it and never lives only in Redis. `parvis worker` runs them. Wagtail's own housekeeping
+# tasks (reference index) stay on the default, immediate backend, as Wagtail ships them.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# Seconds the worker waits between two looks at the queue when it is empty.
+PARVIS_WORKER_INTERVAL = float(os.environ.get("PARVIS_WORKER_INTERVAL", "1"))
+# Outbox: attempts before a message is dead-lettered, and the first retry delay in seconds
+# (doubled at each failure, with jitter, capped at six hours).
+PARVIS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PARVIS_OUTBOX_MAX_ATTEMPTS", "8"))
+PARVIS_OUTBOX_RETRY_SECONDS = int(os.environ.get("PARVIS_OUTBOX_RETRY_SECONDS", "60"))
+# Seconds a worker owns a claimed message; past it, another worker may take it over.
+PARVIS_OUTBOX_LEASE_SECONDS = int(os.environ.get("PARVIS_OUTBOX_LEASE_SECONDS", "300"))
 
 # --- Cache (Redis when configured) ------------------------------------------------------------
 
@@ -394,6 +414,8 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("PARVIS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PARVIS_EMAIL_PORT", "25"))
+# Seconds before a silent SMTP server is given up on (the message is retried later).
+EMAIL_TIMEOUT = int(os.environ.get("PARVIS_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get(
     "PARVIS_FROM_EMAIL", f"Ville de {PARVIS_CITY_NAME} <ne-pas-repondre@{_host}>"
 )

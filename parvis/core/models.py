@@ -34,8 +34,10 @@ class AddressConfirmation(models.Model):
 class OutboxMessage(models.Model):
     """An email waiting to be sent, written in the same transaction as the change it reports.
 
-    If the process dies after the commit, the message is still here and the next
-    ``parvis send_outbox`` run delivers it: nothing acknowledged is ever lost.
+    If the process dies after the commit, the message is still here and the worker delivers
+    it: nothing acknowledged is ever lost. A worker claims a message with a lease
+    (``claimed_until``) and sends it outside any transaction; a crashed worker's claim expires.
+    After ``MAX_ATTEMPTS`` failures the message is dead-lettered (``FAILED``) and staff are told.
     """
 
     class Status(models.TextChoices):
@@ -63,6 +65,11 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Not before this moment (exponential backoff after a failure).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A worker's claim: nobody else sends the message before it expires.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("message sortant")
@@ -147,3 +154,35 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}@{self.window_start}={self.count}"
+
+
+class ScheduledJob(models.Model):
+    """The state of one periodic job of the declared schedule (``parvis.core.schedule``).
+
+    One row per job name. The worker that finds a job due claims the row with a lease
+    (``claimed_until``), so two workers never start the same due run twice.
+    """
+
+    class Outcome(models.TextChoices):
+        NEVER = "never", _("jamais lancée")
+        RUNNING = "running", _("en cours")
+        SUCCEEDED = "succeeded", _("réussie")
+        FAILED = "failed", _("en échec")
+
+    name = models.CharField(_("tâche"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("prochaine exécution"))
+    last_run_at = models.DateTimeField(_("dernière exécution"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.NEVER)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("échecs consécutifs"), default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # The queued task of the latest run, so its outcome is recorded on this row only.
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche planifiée")
+        verbose_name_plural = _("tâches planifiées")
+
+    def __str__(self) -> str:
+        return self.name
