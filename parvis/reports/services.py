@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,8 +23,17 @@ from parvis.content.models import Quartier
 from parvis.content.selectors import agent_profile_get, agent_services
 from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
 from parvis.core.notifications import outbox_enqueue
+from parvis.core.storage import private_storage
 from parvis.reports.errors import ReportAccessDenied, ReportInvalid
-from parvis.reports.models import Category, Flag, Photo, Report, ReportUpdate, Support
+from parvis.reports.models import (
+    Category,
+    Flag,
+    Photo,
+    Report,
+    ReportUpdate,
+    Support,
+    new_reference,
+)
 from parvis.reports.photos import MAX_PHOTOS, PreparedPhoto
 from parvis.reports.privacy import MASK
 
@@ -85,7 +95,7 @@ def _store(
     quartier: Quartier | None,
     description: str,
     email: str | None,
-    photos: Sequence[PreparedPhoto],
+    photos: Sequence[_StoredPhoto],
     attributes: dict[str, object],
     channel: str,
 ) -> Report:
@@ -100,11 +110,15 @@ def _store(
         channel=channel,
         attributes=attributes,
     )
-    for prepared in photos:
-        photo = Photo(report=report, width=prepared.width, height=prepared.height)
-        photo.image.save("photo.jpg", ContentFile(prepared.image), save=False)
-        photo.thumbnail.save("vignette.jpg", ContentFile(prepared.thumbnail), save=False)
-        photo.save()
+    for stored in photos:
+        Photo.objects.create(
+            report=report,
+            token=stored.token,
+            image=stored.image,
+            thumbnail=stored.thumbnail,
+            width=stored.width,
+            height=stored.height,
+        )
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
     if category.service.email:
@@ -115,6 +129,45 @@ def _store(
             topic="reports",
         )
     return report
+
+
+@dataclass(frozen=True)
+class _StoredPhoto:
+    token: str
+    image: str
+    thumbnail: str
+    width: int
+    height: int
+
+
+def _photos_upload(photos: Sequence[PreparedPhoto]) -> list[_StoredPhoto]:
+    stored: list[_StoredPhoto] = []
+    try:
+        for prepared in photos:
+            token = new_reference()
+            stored.append(
+                _StoredPhoto(
+                    token=token,
+                    image=private_storage.save(
+                        f"reports/{token}/photo.jpg", ContentFile(prepared.image)
+                    ),
+                    thumbnail=private_storage.save(
+                        f"reports/{token}/vignette.jpg", ContentFile(prepared.thumbnail)
+                    ),
+                    width=prepared.width,
+                    height=prepared.height,
+                )
+            )
+    except BaseException:
+        _photos_discard(stored)
+        raise
+    return stored
+
+
+def _photos_discard(stored: Sequence[_StoredPhoto]) -> None:
+    for photo in stored:
+        private_storage.delete(photo.image)
+        private_storage.delete(photo.thumbnail)
 
 
 def report_create(
@@ -156,6 +209,10 @@ def report_create(
     key = idempotency_key or f"content:{fp}"
     scope = idempotency_scope or f"channel:{channel}"
 
+    # Photos are written to storage before the transaction (on object storage a write is a
+    # network call) and removed again if nothing ends up referring to them.
+    stored_photos = _photos_upload(photos)
+
     def produce() -> StoredResponse:
         report = _store(
             category=category,
@@ -165,13 +222,19 @@ def report_create(
             quartier=quartier,
             description=description,
             email=email,
-            photos=photos,
+            photos=stored_photos,
             attributes=attributes or {},
             channel=channel,
         )
         return StoredResponse(201, "report", json.dumps({"report": report.pk}).encode())
 
-    stored = idempotency_run(scope=scope, key=key, fingerprint=fp, produce=produce)
+    try:
+        stored = idempotency_run(scope=scope, key=key, fingerprint=fp, produce=produce)
+    except BaseException:
+        _photos_discard(stored_photos)
+        raise
+    if stored.replayed:
+        _photos_discard(stored_photos)
     report = Report.objects.get(pk=json.loads(stored.body)["report"])
     return report, stored.replayed
 
