@@ -297,58 +297,13 @@ STORAGES["private"] = {
 # (report photos), which always gets short-lived signed URLs and is never behind the CDN domain.
 PARVIS_S3_BUCKET = os.environ.get("PARVIS_S3_BUCKET", "")
 if PARVIS_S3_BUCKET:
-    PARVIS_S3_ENDPOINT_URL = os.environ.get("PARVIS_S3_ENDPOINT_URL", "").rstrip("/")
-    PARVIS_S3_REGION = os.environ.get("PARVIS_S3_REGION", "") or None
-    PARVIS_S3_CUSTOM_DOMAIN = os.environ.get("PARVIS_S3_CUSTOM_DOMAIN", "").strip("/")
-    PARVIS_S3_ADDRESSING_STYLE = os.environ.get(
-        "PARVIS_S3_ADDRESSING_STYLE", "path" if PARVIS_S3_ENDPOINT_URL else "virtual"
-    )
-    _s3_options = {
-        "bucket_name": PARVIS_S3_BUCKET,
-        "endpoint_url": PARVIS_S3_ENDPOINT_URL or None,
-        "region_name": PARVIS_S3_REGION,
-        # Empty means boto3's own chain (instance role, ~/.aws, AWS_* variables).
-        "access_key": os.environ.get("PARVIS_S3_ACCESS_KEY_ID") or None,
-        "secret_key": os.environ.get("PARVIS_S3_SECRET_ACCESS_KEY") or None,
-        "signature_version": "s3v4",
-        "addressing_style": PARVIS_S3_ADDRESSING_STYLE,
-        "default_acl": None,  # objects inherit the bucket's policy; the bucket stays private
-        "file_overwrite": False,  # two uploads named alike never replace each other
-        "querystring_auth": True,
-        # Longer than a cached page lives (PARVIS_PAGE_CACHE_TTL), so a cached page's images load.
-        "querystring_expire": int(os.environ.get("PARVIS_S3_URL_EXPIRE", "3600")),
-    }
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_s3_options,
-            "location": "media",
-            # A public domain (CDN, or a bucket policy allowing reads of media/*): plain URLs.
-            "custom_domain": PARVIS_S3_CUSTOM_DOMAIN or None,
-            "querystring_auth": not PARVIS_S3_CUSTOM_DOMAIN,
-        },
-    }
-    STORAGES["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3_options, "location": "private", "querystring_expire": 300},
-    }
-    # Pages load images from the bucket's origin: the one other origin `img-src` allows.
-    if PARVIS_S3_CUSTOM_DOMAIN:
-        PARVIS_MEDIA_ORIGINS = [f"https://{PARVIS_S3_CUSTOM_DOMAIN.split('/', 1)[0]}"]
-    elif PARVIS_S3_ENDPOINT_URL:
-        _scheme, _, _netloc = PARVIS_S3_ENDPOINT_URL.partition("://")
-        _netloc = _netloc.split("/", 1)[0]
-        if PARVIS_S3_ADDRESSING_STYLE == "virtual":
-            _netloc = f"{PARVIS_S3_BUCKET}.{_netloc}"
-        PARVIS_MEDIA_ORIGINS = [f"{_scheme}://{_netloc}"]
-    else:  # AWS itself: the global and the regional virtual-host names
-        PARVIS_MEDIA_ORIGINS = [f"https://{PARVIS_S3_BUCKET}.s3.amazonaws.com"]
-        if PARVIS_S3_REGION:
-            PARVIS_MEDIA_ORIGINS.append(
-                f"https://{PARVIS_S3_BUCKET}.s3.{PARVIS_S3_REGION}.amazonaws.com"
-            )
+    from parvis.core.s3 import s3_storages
+
+    _s3_storages, PARVIS_MEDIA_ORIGINS = s3_storages(os.environ)
+    STORAGES.update(_s3_storages)
 else:
     PARVIS_MEDIA_ORIGINS = []
+# Pages load images from the bucket's origin: the one other origin `img-src` allows.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += PARVIS_MEDIA_ORIGINS
 # Documents go through Wagtail's view (privacy of collections is checked on every download) and
 # are streamed from the storage, whatever it is.
