@@ -162,3 +162,26 @@ def test_with_django_otp_the_administrator_gets_a_totp_device_to_enrol(tmp_path)
         "SELECT u.username, d.confirmed FROM otp_totp_totpdevice d"
         " JOIN auth_user u ON u.id = d.user_id",
     ) == [("maire", 0)]
+
+
+def test_interactive_run_asks_again_after_a_refused_password(tmp_path):
+    """Prompts: a weak password is explained and asked again; the second answer is kept."""
+    answers = (
+        "maire\nmaire@reze.example\n123\n123\n"
+        + "maire\nmaire@reze.example\n"
+        + ("Quai-des-Antilles-2026\n" * 2)
+    )
+    run = subprocess.run(
+        [PARVIS, "setup"],
+        env=_env(tmp_path),
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        start_new_session=True,  # no terminal: getpass reads the answers from stdin
+    )
+    assert run.returncode == 0, run.stderr
+    assert "trop court" in run.stderr and "Recommencez" in run.stderr
+    assert "Administrateur créé : « maire »" in run.stdout
+    db = tmp_path / "parvis.sqlite3"
+    assert _rows(db, "SELECT username FROM auth_user") == [("maire",)]
