@@ -27,6 +27,7 @@ demo: install
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install-test
+	sh scripts/ensure-system-packages
 	PARVIS_LOG_LEVEL=$${PARVIS_LOG_LEVEL:-WARNING} $(BIN)/pytest
 
 lint: install-test
