@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from parvis.core.checks import trusted_proxies_check
+        from parvis.core.checks import media_urls_check, trusted_proxies_check
         from parvis.core.pagecache import page_cache_connect
 
         page_cache_connect()
         checks.register(trusted_proxies_check, checks.Tags.security)
+        checks.register(media_urls_check)

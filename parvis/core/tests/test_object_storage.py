@@ -230,3 +230,16 @@ def test_settings_allow_images_from_the_bucket_origin_only():
     assert storages["default"]["OPTIONS"]["querystring_auth"] is False
     assert "custom_domain" not in storages["private"]["OPTIONS"]
     assert storages["private"]["OPTIONS"]["querystring_auth"] is True
+
+
+def test_signed_media_urls_must_outlive_cached_pages(settings):
+    """A deployment whose signed image URLs expire before its cached pages is refused."""
+    from parvis.core.checks import media_urls_check
+
+    storages, _origins = s3_storages({"PARVIS_S3_BUCKET": "ville", "PARVIS_S3_URL_EXPIRE": "120"})
+    settings.STORAGES = {**settings.STORAGES, **storages}
+    settings.PARVIS_PAGE_CACHE_TTL = 300
+    assert [error.id for error in media_urls_check()] == ["core.E002"]
+    settings.PARVIS_PAGE_CACHE_TTL = 60
+    settings.PARVIS_FRONT_CACHE_TTL = 30
+    assert media_urls_check() == []
