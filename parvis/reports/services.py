@@ -7,6 +7,7 @@ transaction, so a committed change never loses its email and a rolled-back one s
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from parvis.content.selectors import agent_profile_get, agent_services
 from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
 from parvis.core.notifications import outbox_enqueue
 from parvis.core.storage import private_storage
-from parvis.reports.errors import ReportAccessDenied, ReportInvalid
+from parvis.reports.errors import PhotoStorageUnavailable, ReportAccessDenied, ReportInvalid
 from parvis.reports.models import (
     Category,
     Flag,
@@ -36,6 +37,8 @@ from parvis.reports.models import (
 )
 from parvis.reports.photos import MAX_PHOTOS, PreparedPhoto
 from parvis.reports.privacy import MASK
+
+logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 4000
 FLAGS_TO_HIDE = 3
@@ -158,16 +161,27 @@ def _photos_upload(photos: Sequence[PreparedPhoto]) -> list[_StoredPhoto]:
                     height=prepared.height,
                 )
             )
-    except BaseException:
+    except Exception as exc:
+        # A full disk or an unreachable bucket: the resident is told, nothing is half-stored.
+        logger.warning("photo storage failed: %s", type(exc).__name__)
         _photos_discard(stored)
-        raise
+        raise PhotoStorageUnavailable(
+            _(
+                "Les photos ne peuvent pas être enregistrées pour le moment. Réessayez dans "
+                "quelques minutes, ou envoyez le signalement sans photo."
+            ),
+            code="photo_storage_unavailable",
+        ) from exc
     return stored
 
 
 def _photos_discard(stored: Sequence[_StoredPhoto]) -> None:
     for photo in stored:
-        private_storage.delete(photo.image)
-        private_storage.delete(photo.thumbnail)
+        for name in (photo.image, photo.thumbnail):
+            try:
+                private_storage.delete(name)
+            except Exception:  # noqa: BLE001 — an orphan file is better than a lost report
+                logger.warning("could not delete the orphan photo file %s", name)
 
 
 def report_create(

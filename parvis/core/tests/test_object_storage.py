@@ -143,6 +143,28 @@ def test_a_failed_submission_removes_the_photos_it_uploaded(client, bucket, monk
 
 
 @pytest.mark.django_db
+def test_an_unreachable_bucket_gets_a_clear_503_and_keeps_what_the_resident_wrote(
+    client, s3_endpoint, settings
+):
+    """The bucket refuses (here: it does not exist): a French message, the text kept, no report."""
+    env = {
+        "PARVIS_S3_BUCKET": f"absent-{uuid.uuid4().hex[:12]}",
+        "PARVIS_S3_ENDPOINT_URL": s3_endpoint,
+        "PARVIS_S3_REGION": REGION,
+        "PARVIS_S3_ACCESS_KEY_ID": "parvis-test",
+        "PARVIS_S3_SECRET_ACCESS_KEY": "parvis-test-secret",
+    }
+    storages, _origins = s3_storages(env)
+    settings.STORAGES = {**settings.STORAGES, **storages}
+    response = _post_report(client, str(uuid.uuid4()), jpeg_bytes())
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "Les photos ne peuvent pas être enregistrées pour le moment" in body
+    assert "Un nid-de-poule profond devant le n° 3." in body
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_deleting_a_photo_deletes_its_objects_after_commit(
     client, bucket, django_capture_on_commit_callbacks
 ):
