@@ -265,3 +265,19 @@ def test_signed_media_urls_must_outlive_cached_pages(settings):
     settings.PARVIS_PAGE_CACHE_TTL = 60
     settings.PARVIS_FRONT_CACHE_TTL = 30
     assert media_urls_check() == []
+
+
+@pytest.mark.django_db
+def test_a_document_in_the_bucket_is_streamed_by_the_portal(client, bucket):
+    """Documents go through Wagtail's view (collection privacy is checked), not a bucket URL."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    content = "date;quartier\n2026-11-30;Rezé\n".encode()
+    document = get_document_model()(title="Conseil municipal")
+    document.file.save("deliberations.csv", ContentFile(content), save=False)
+    document.save()
+    assert bucket()[f"media/{document.file.name}"] == content
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
