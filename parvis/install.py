@@ -15,17 +15,18 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page, Workflow
 
 from parvis.certification.keyring import keys_init
 from parvis.certification.keys import key_configured
 from parvis.content.demo import ensure_site
 from parvis.content.models import HomePage, Service
-from parvis.core.roles import roles_ensure
+from parvis.core.roles import AGENTS, EDITORS, MODERATORS, WORKFLOW_NAME, roles_ensure
 from parvis.reports.models import Category
 
 DEFAULTS_FILE = Path(__file__).resolve().parent / "data" / "setup.toml"
@@ -97,8 +98,6 @@ def _home_ensure(report: SetupReport) -> HomePage:
     if home is not None:
         report.kept.append(_("Site : « %(title)s » déjà en place.") % {"title": home.title})
         return ensure_site()
-    from wagtail.models import Locale, Page
-
     locale, _created = Locale.objects.get_or_create(language_code="fr")
     home = HomePage(
         title=settings.WAGTAIL_SITE_NAME,
@@ -114,11 +113,6 @@ def _home_ensure(report: SetupReport) -> HomePage:
 
 
 def _roles_ensure(report: SetupReport, home: HomePage) -> None:
-    from django.contrib.auth.models import Group
-    from wagtail.models import Workflow
-
-    from parvis.core.roles import AGENTS, EDITORS, MODERATORS, WORKFLOW_NAME
-
     names = [EDITORS, MODERATORS, AGENTS]
     before = Group.objects.filter(name__in=names).count()
     had_workflow = Workflow.objects.filter(name=WORKFLOW_NAME).exists()
