@@ -310,10 +310,13 @@ STORAGES["private"] = {
 # (report photos), which always gets short-lived signed URLs and is never behind the CDN domain.
 PARVIS_S3_BUCKET = os.environ.get("PARVIS_S3_BUCKET", "")
 if PARVIS_S3_BUCKET:
-    from parvis.core.s3 import s3_storages
+    from parvis.core.s3 import s3_credentials, s3_storages
 
     _s3_storages, PARVIS_MEDIA_ORIGINS = s3_storages(os.environ)
     STORAGES.update(_s3_storages)
+    _s3_keys = s3_credentials(os.environ)
+    AWS_S3_ACCESS_KEY_ID = _s3_keys["AWS_S3_ACCESS_KEY_ID"]
+    AWS_S3_SECRET_ACCESS_KEY = _s3_keys["AWS_S3_SECRET_ACCESS_KEY"]
 else:
     PARVIS_MEDIA_ORIGINS = []
 # Pages load images from the bucket's origin: the one other origin `img-src` allows.

@@ -25,9 +25,6 @@ def s3_storages(env: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], list
         "bucket_name": bucket,
         "endpoint_url": endpoint or None,
         "region_name": region,
-        # Empty means boto3's own chain (instance role, ~/.aws, AWS_* variables).
-        "access_key": env.get("PARVIS_S3_ACCESS_KEY_ID") or None,
-        "secret_key": env.get("PARVIS_S3_SECRET_ACCESS_KEY") or None,
         "signature_version": "s3v4",
         "addressing_style": style,
         "default_acl": None,  # objects follow the bucket's policy; the bucket stays private
@@ -65,3 +62,17 @@ def s3_storages(env: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], list
         if region:
             origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
     return storages, origins
+
+
+def s3_credentials(env: Mapping[str, str]) -> dict[str, str | None]:
+    """The access key as django-storages settings, never as storage options.
+
+    Storage options end up in ``Storage.deconstruct()``, which Wagtail hands to a background
+    task to delete a file (stored in the task queue's table with a database backend); settings
+    stay in the process. Empty values leave boto3's own chain (``AWS_*`` variables, ``~/.aws``,
+    an instance role).
+    """
+    return {
+        "AWS_S3_ACCESS_KEY_ID": env.get("PARVIS_S3_ACCESS_KEY_ID") or None,
+        "AWS_S3_SECRET_ACCESS_KEY": env.get("PARVIS_S3_SECRET_ACCESS_KEY") or None,
+    }

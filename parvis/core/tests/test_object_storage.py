@@ -23,7 +23,7 @@ from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
-from parvis.core.s3 import s3_storages
+from parvis.core.s3 import s3_credentials, s3_storages
 from parvis.reports.models import Photo, Report
 from parvis.reports.tests.factories import jpeg_bytes
 
@@ -57,11 +57,18 @@ def _client(env: dict[str, str]) -> Any:
     )
 
 
+def _configure(settings: Any, env: dict[str, str]) -> None:
+    """What settings.py does with these variables."""
+    storages, _origins = s3_storages(env)
+    settings.STORAGES = {**settings.STORAGES, **storages}
+    for name, value in s3_credentials(env).items():
+        setattr(settings, name, value)
+
+
 @pytest.fixture
 def bucket(s3_env: dict[str, str], settings: Any) -> Callable[[], dict[str, bytes]]:
     """Point the portal's storages at the bucket; returns a reader of {key: bytes}."""
-    storages, _origins = s3_storages(s3_env)
-    settings.STORAGES = {**settings.STORAGES, **storages}
+    _configure(settings, s3_env)
     client = _client(s3_env)
     name = s3_env["PARVIS_S3_BUCKET"]
 
@@ -154,8 +161,7 @@ def test_an_unreachable_bucket_gets_a_clear_503_and_keeps_what_the_resident_wrot
         "PARVIS_S3_ACCESS_KEY_ID": "parvis-test",
         "PARVIS_S3_SECRET_ACCESS_KEY": "parvis-test-secret",
     }
-    storages, _origins = s3_storages(env)
-    settings.STORAGES = {**settings.STORAGES, **storages}
+    _configure(settings, env)
     response = _post_report(client, str(uuid.uuid4()), jpeg_bytes())
     assert response.status_code == 503
     body = response.content.decode()
@@ -281,3 +287,14 @@ def test_a_document_in_the_bucket_is_streamed_by_the_portal(client, bucket):
     response = client.get(document.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == content
+
+
+@pytest.mark.django_db
+def test_the_storages_never_carry_the_secret_key(bucket, s3_env):
+    """Wagtail queues ``storage.deconstruct()`` to delete files: no secret may be in it."""
+    from django.core.files.storage import storages
+
+    for alias in ("default", "private"):
+        storage = storages[alias]
+        assert s3_env["PARVIS_S3_SECRET_ACCESS_KEY"] not in repr(storage.deconstruct())
+        assert storage.secret_key == s3_env["PARVIS_S3_SECRET_ACCESS_KEY"]
