@@ -24,6 +24,7 @@ from parvis.certification.models import Checkpoint, ExportSnapshot, LogEntry, Lo
 from parvis.certification.statements import (
     page_fields,
     page_media,
+    page_related,
     rfc3339,
     searchable_text,
 )
@@ -59,6 +60,7 @@ def statement_append(
     body: dict[str, Any],
     file_sha256: str = "",
     checkpoint: bool = True,
+    reason: str = "",
 ) -> LogEntry:
     """Sign ``body`` as the next statement about ``subject`` and append it to the log."""
     with transaction.atomic():
@@ -74,7 +76,8 @@ def statement_append(
         )
         now = timezone.now()
         if kind == LogEntry.Kind.PUBLICATION:
-            body = {**body, "reason": "correction" if previous else "première publication"}
+            default = "correction" if previous else "première publication"
+            body = {**body, "reason": reason or default}
         statement = {
             **body,
             "type": kind,
@@ -110,8 +113,9 @@ def statement_append(
     return entry
 
 
-def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
-    """Sign the published revision of ``page`` (all its text fields, media by digest)."""
+def page_certify(*, page: Page, revision_id: int | None, reason: str = "") -> LogEntry:
+    """Sign the published revision of ``page``: its fields, what it displays of other objects
+    (``related``) and its media by digest. ``reason`` overrides the derived one."""
     page = page.specific
     path, url = _page_location(page)
     fields = page_fields(page)
@@ -123,6 +127,7 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         "locale": page.locale.language_code,
         "title": page.title,
         "fields": fields,
+        "related": page_related(page),
         "media": page_media(page, fields),
     }
     return statement_append(
@@ -131,6 +136,7 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         path=path,
         title=page.title,
         body=body,
+        reason=reason,
     )
 
 

@@ -124,7 +124,7 @@ def _store(
         )
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
-    if category.service.email:
+    if category.service.live and category.service.email:  # the published address only
         outbox_enqueue(
             recipient=category.service.email,
             template="reports/email/new_for_service",

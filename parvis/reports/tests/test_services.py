@@ -136,3 +136,20 @@ def test_three_distinct_flags_hide_the_report():
     report_flag(report=report, flagger="c")
     report.refresh_from_db()
     assert report.hidden
+
+
+def test_new_report_mail_goes_to_the_services_published_address_only():
+    """A drafted (unpublished) change of a service's address never receives residents' reports;
+    a service never published receives none."""
+    service = category().service
+    published = "voirie@example.test"
+    type(service).objects.filter(pk=service.pk).update(email=published)
+    service.refresh_from_db()
+    service.email = "pirate@example.test"
+    service.save_revision()  # a draft: the row keeps the published values
+    make_report()
+    assert OutboxMessage.objects.filter(recipient=published).exists()
+    assert not OutboxMessage.objects.filter(recipient="pirate@example.test").exists()
+    type(service).objects.filter(pk=service.pk).update(live=False, email="draft@example.test")
+    make_report()
+    assert not OutboxMessage.objects.filter(recipient="draft@example.test").exists()
