@@ -4,6 +4,7 @@
   uses), so page tests exercise real content; each test still runs in its own transaction.
 - ``portal_url`` runs the real portal in another process (``parvis demo --no-serve`` then
   ``parvis serve``) against its own database, for browser and HTTP tests.
+- ``s3_endpoint`` runs one S3-compatible server (moto's, over HTTP on loopback) for the session.
 """
 
 from __future__ import annotations
@@ -114,3 +115,17 @@ def portal_url(portal_env: dict[str, str]) -> Iterator[str]:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """URL of a real S3-compatible HTTP server (moto) on loopback, shared by the session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()

@@ -375,6 +375,34 @@ STORAGES = {
         )
     },
 }
+# Files only the portal may hand out, through its own views (report photos): never under
+# MEDIA_URL, so a hidden report's photos stop being reachable the moment it is hidden.
+PARVIS_PRIVATE_ROOT = Path(os.environ.get("PARVIS_PRIVATE_ROOT", VAR_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PARVIS_PRIVATE_ROOT), "base_url": "/-/private/"},
+}
+
+# Object storage (S3-compatible: Scaleway, OVHcloud, Outscale, MinIO, Garage, AWS…) for media and
+# private files when a bucket is configured; the filesystem otherwise. Static files stay on
+# WhiteNoise. One bucket, two prefixes: `media/` (images, renditions, documents) and `private/`
+# (report photos), which always gets short-lived signed URLs and is never behind the CDN domain.
+PARVIS_S3_BUCKET = os.environ.get("PARVIS_S3_BUCKET", "")
+if PARVIS_S3_BUCKET:
+    from parvis.core.s3 import s3_credentials, s3_storages
+
+    _s3_storages, PARVIS_MEDIA_ORIGINS = s3_storages(os.environ)
+    STORAGES.update(_s3_storages)
+    _s3_keys = s3_credentials(os.environ)
+    AWS_S3_ACCESS_KEY_ID = _s3_keys["AWS_S3_ACCESS_KEY_ID"]
+    AWS_S3_SECRET_ACCESS_KEY = _s3_keys["AWS_S3_SECRET_ACCESS_KEY"]
+else:
+    PARVIS_MEDIA_ORIGINS = []
+# Pages load images from the bucket's origin: the one other origin `img-src` allows.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += PARVIS_MEDIA_ORIGINS
+# Documents go through Wagtail's view (privacy of collections is checked on every download) and
+# are streamed from the storage, whatever it is.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 if not HTTPS:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 # Tests and the demo run without collectstatic having been called by hand.

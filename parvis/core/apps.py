@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.core import checks
         from PIL import Image
 
-        from parvis.core.checks import trusted_proxies_check
+        from parvis.core.checks import media_urls_check, trusted_proxies_check
         from parvis.core.pagecache import page_cache_connect
         from parvis.core.schedule import schedule_connect, schedule_discover
 
@@ -23,3 +23,4 @@ class CoreConfig(AppConfig):
         schedule_connect()
         # Every app declares its periodic jobs in its own tasks.py; core imports none by name.
         schedule_discover()
+        checks.register(media_urls_check)
