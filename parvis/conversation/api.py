@@ -10,12 +10,14 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from parvis.conversation import services
 from parvis.conversation.errors import ConversationNotFound
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
+from parvis.core.writes import public_write
 
 router = Router(tags=["conversations"])
 
@@ -111,7 +113,11 @@ def _get(request: HttpRequest, conversation_id: str) -> Conversation:
         raise HttpError(404, "Conversation introuvable.") from None
 
 
-@router.post("", response={201: StartOut, 400: ErrorOut}, summary="Start a conversation")
+_ERRORS = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+@router.post("", response={201: StartOut, **_ERRORS}, summary="Start a conversation")
+@decorate_view(public_write("conversations.start", style="json", json_body=True, idempotent=True))
 def start(request: HttpRequest, payload: StartIn) -> tuple[int, dict]:
     """Open a conversation (optionally with a first question); returns its id and secret token."""
     if payload.question:
@@ -125,9 +131,10 @@ def start(request: HttpRequest, payload: StartIn) -> tuple[int, dict]:
 
 @router.post(
     "/{conversation_id}/messages",
-    response={200: ConversationOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: ConversationOut, 404: ErrorOut, **_ERRORS},
     summary="Post a message, a feedback or a hand-off request",
 )
+@decorate_view(public_write("conversations.message", style="json", json_body=True, idempotent=True))
 def post_message(request: HttpRequest, conversation_id: str, payload: MessageIn) -> dict:
     conversation = _get(request, conversation_id)
     if payload.hand_off:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parvis.conversation.models import Conversation, Message
+from parvis.core.notifications import address_confirmations_forget
 
 REMOVED = "[supprimé]"
 
@@ -41,4 +42,6 @@ def conversations_anonymise(*, older_than_days: int | None = None) -> int:
     Conversation.objects.filter(pk__in=ids).update(
         contact_email="", contact_phone="", pending={}, waiting_since=None, anonymised_at=now
     )
+    for pk in ids:
+        address_confirmations_forget(subject=f"conversation:{pk}")
     return len(ids)

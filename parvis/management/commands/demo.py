@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,7 +39,7 @@ DEMO_AGENTS = {
 class Command(BaseCommand):
     help = (
         "Prépare la base configurée (migrations, contenu de démonstration, comptes) "
-        "puis sert le portail, sauf avec --no-serve."
+        "puis sert le portail avec son travailleur de tâches, sauf avec --no-serve."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -76,7 +80,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"\nLe portail : {settings.BASE_URL}/"))
         self.stdout.write("(Ctrl+C pour arrêter)\n")
-        call_command("serve", bind=f"{options['host']}:{options['port']}", workers=2)
+        serve_with_worker(bind=f"{options['host']}:{options['port']}")
 
     def _step(self, number: int, text: str) -> None:
         self.stdout.write(f"[{number}/5] {text}")
@@ -132,3 +136,28 @@ def demo_home() -> Any:
     from parvis.content.models import HomePage
 
     return HomePage.objects.get(depth=2)
+
+
+def serve_with_worker(*, bind: str) -> None:
+    """Run the web server and the task worker side by side, as production does; stop both
+    when either stops or on Ctrl+C / SIGTERM."""
+    parvis = [sys.executable, "-m", "parvis.cli"]
+    children = [
+        subprocess.Popen([*parvis, "worker"]),
+        subprocess.Popen([*parvis, "serve", "--bind", bind, "--workers", "2"]),
+    ]
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        os.wait()  # the first child to end (or a signal) ends the demo
+    except (KeyboardInterrupt, ChildProcessError):
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            child.wait()
