@@ -26,6 +26,16 @@ import requests
 PARVIS = str(Path(sys.executable).with_name("parvis"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _log_watermark_apart(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The test log's high-water mark lives in the session's folder, never beside the demo's
+    key in var/ (the demo database there holds another log)."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("watermark")
+    settings.PARVIS_LOG_WATERMARK_FILE = str(folder / "log-watermark.json")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 — pytest-django
     from parvis.content.demo import demo_content_load

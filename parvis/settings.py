@@ -499,6 +499,11 @@ LOGGING = {
 PARVIS_SIGNING_KEY_FILE = os.environ.get(
     "PARVIS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signing.key")
 )
+# The log's high-water mark (size and root of the last checkpoint), beside the key, outside the
+# database and its backups: a database restored behind it refuses to start (certification.E002).
+PARVIS_LOG_WATERMARK_FILE = os.environ.get(
+    "PARVIS_LOG_WATERMARK_FILE", str(Path(PARVIS_SIGNING_KEY_FILE).with_name("log-watermark.json"))
+)
 PARVIS_LOG_ORIGIN = os.environ.get("PARVIS_LOG_ORIGIN", "")
 # Origins (scheme://host[:port]) whose pages the city certifies: `parvis verify` and /verifier/
 # refuse any other; the first one serves the pinned keys (/.well-known/parvis/keys.json).

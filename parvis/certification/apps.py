@@ -15,6 +15,7 @@ class CertificationConfig(AppConfig):
         from parvis.certification import checks as certification_checks
         from parvis.certification import signals
         from parvis.certification.models import LogEntry
+        from parvis.certification.watermark import watermark_check
         from parvis.core.pagecache import page_cache_invalidate
 
         page_published.connect(signals.on_page_published, dispatch_uid="certification_publish")
@@ -27,6 +28,7 @@ class CertificationConfig(AppConfig):
         pre_delete.connect(signals.on_object_deleting, dispatch_uid="certification_related_d")
         post_delete.connect(signals.on_object_deleted, dispatch_uid="certification_related_dd")
         checks.register(certification_checks.signing_key_check)
+        checks.register(watermark_check)
         # Pages show their certified line (publication date, version, proof): a cached copy
         # must not outlive a new entry of the transparency log.
         post_save.connect(

@@ -28,6 +28,7 @@ from parvis.certification.statements import (
     rfc3339,
     searchable_text,
 )
+from parvis.certification.watermark import watermark_record
 
 
 def _page_location(page: Page) -> tuple[str, str]:
@@ -109,7 +110,10 @@ def statement_append(
         head.size = index + 1
         head.save(update_fields=["size"])
         if checkpoint:
-            checkpoint_sign(size=head.size, root=tree.root(head.size))
+            root = tree.root(head.size)
+            checkpoint_sign(size=head.size, root=root)
+            size = head.size
+            transaction.on_commit(lambda: watermark_record(size=size, root=root))
     return entry
 
 
