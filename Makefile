@@ -21,9 +21,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	sh scripts/ensure-system-packages
 	touch $@
 
-## Serve the Nantes demo portal on http://127.0.0.1:8000 (SQLite in var/).
+## Serve the Nantes demo portal on http://127.0.0.1:8000 (SQLite in var/); `make demo PORT=8001`.
+PORT ?= 8000
 demo: install
-	$(BIN)/parvis demo
+	$(BIN)/parvis demo --port $(PORT)
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install-test

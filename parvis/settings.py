@@ -104,6 +104,10 @@ MIDDLEWARE = [
     "parvis.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed from it), above everything that writes
+    # the body: pages, the page cache's hits included, leave compressed. Django's GZip adds
+    # random bytes to each response against BREACH, and CSRF tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -366,8 +370,8 @@ MEDIA_ROOT = Path(os.environ.get("PARVIS_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed names need `parvis collectstatic` (a production release step);
-        # the demo and the tests serve the files straight from the apps.
+        # Hashed, compressed names need `parvis collectstatic` (a production release step;
+        # `parvis demo` runs it when it serves); the tests serve the files from the apps.
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if env_bool("PARVIS_STATIC_MANIFEST", HTTPS)
@@ -412,6 +416,9 @@ WHITENOISE_MANIFEST_STRICT = False
 # --- Wagtail ----------------------------------------------------------------------------------
 
 PARVIS_CITY_NAME = os.environ.get("PARVIS_CITY_NAME", "Nantes")
+# The RGAA conformity the footer states ("non", "partielle", "totale"): only an audit can raise
+# it above "non", so it is the city's to set once its audit is published.
+PARVIS_ACCESSIBILITY_CONFORMITY = os.environ.get("PARVIS_ACCESSIBILITY_CONFORMITY", "non")
 WAGTAIL_SITE_NAME = f"Ville de {PARVIS_CITY_NAME}"
 # Where the city publishes its version of Parvis (optional): /code-source/ links to it beside the
 # archive of the running code, which it always offers (AGPL section 13).

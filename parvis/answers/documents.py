@@ -24,6 +24,15 @@ PAGE_TYPES = {
     "standardpage": "page",
 }
 LEAD_LENGTH = 400
+SENTENCE_ENDS = tuple(".!?:;…")
+
+
+def sentences(*parts: str) -> str:
+    """Parts of a page (fields, blocks, headings, lines) as the index's text: one a line, each
+    ended like a sentence, so a snippet that folds lines never glues a title to what follows
+    ("collecte. Sortez le bon bac", not "collecte Sortez le bon bac")."""
+    lines = (line.strip() for part in parts if part for line in str(part).splitlines())
+    return "\n".join(line if line.endswith(SENTENCE_ENDS) else f"{line}." for line in lines if line)
 
 
 def page_type(page: Page) -> str | None:
@@ -41,7 +50,7 @@ def _stream_text(stream: Any) -> str:
             parts.extend(str(p) for p in block.block.get_searchable_content(block.value))
         except (AttributeError, TypeError, ValueError):
             parts.append(str(block.value))
-    return "\n".join(html_to_text(p) for p in parts)
+    return sentences(*(html_to_text(p) for p in parts))
 
 
 def _slugs(manager: Any) -> list[str]:
@@ -79,7 +88,7 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         facets["kind"] = page.kind
     elif kind == "parcours":
         fields["short_answer"] = page.intro
-        body += [f"{s.title}\n{s.context}" for s in page.parcours_steps.all()]
+        body += [sentences(s.title, s.context) for s in page.parcours_steps.all()]
     elif kind in ("recit", "actualite"):
         fields["short_answer"] = page.intro
         if kind == "actualite":
@@ -87,7 +96,7 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         body.append(_stream_text(page.body) if kind == "recit" else html_to_text(page.body))
     else:
         body.append(html_to_text(page.body))
-    fields["body"] = "\n".join(b for b in body if b)
+    fields["body"] = sentences(*body)
     fields["kind"] = kind
     fields["url"] = page.get_url() or ""
     fields["facets"] = facets

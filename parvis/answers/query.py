@@ -187,8 +187,22 @@ def audiences_named(tokens: list[str]) -> tuple[list[str], set[int]]:
 # --- Spelling ---------------------------------------------------------------------------------
 
 
+INFLECTIONS = set("estxz")  # French verb and plural endings: "fais" / "fait" is not a typo
+
+
+def _is_inflection(word: str, other: str) -> bool:
+    """True when the two words differ only in an ending letter ("fais" / "fait")."""
+    return (
+        len(word) == len(other) and word[:-1] == other[:-1] and {word[-1], other[-1]} <= INFLECTIONS
+    )
+
+
 def correct(word: str, vocab: Vocabulary) -> str | None:
-    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None."""
+    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None.
+
+    Only a word the site does not know is corrected, and never into another inflection of
+    itself (a conjugated verb the site happens not to use is not a typo).
+    """
     if len(word) < 4 or word in vocab.words or word.isdigit() or stem(word) in vocab.stems:
         return None
     max_edits = 1 if len(word) < 8 else 2
@@ -205,6 +219,9 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
     candidates = process.extract(
         word, vocab.words.keys(), scorer=Levenshtein.distance, score_cutoff=found[1], limit=20
     )
+    candidates = [c for c in candidates if not _is_inflection(word, c[0])]
+    if not candidates:
+        return None
     return max(candidates, key=lambda c: (vocab.words.get(c[0], 0), -c[1]))[0]
 
 
@@ -229,7 +246,10 @@ class Understanding:
         return " ".join(self.corrections.get(w, w) for w in self.text.split())
 
 
-def understand(raw: str, *, now: dt.datetime, vocab: Vocabulary) -> Understanding:
+def understand(
+    raw: str, *, now: dt.datetime, vocab: Vocabulary, keep: frozenset[str] = frozenset()
+) -> Understanding:
+    """What the question asks. Words in ``keep`` are taken as typed (a correction refused)."""
     text = normalise(raw, limit=200)
     time_ref = parse_time(text, now=now)
     topic = strip_time_words(text)
@@ -247,7 +267,7 @@ def understand(raw: str, *, now: dt.datetime, vocab: Vocabulary) -> Understandin
         if i in naming:
             (context if topical else words).append(word)
             continue
-        fixed = correct(word, vocab)
+        fixed = None if word in keep else correct(word, vocab)
         if fixed:
             corrections[word] = fixed
         words.append(fixed or word)

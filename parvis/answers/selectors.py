@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import understand
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stems
+from parvis.answers.query import Understanding, understand
+from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stem, stems
 from parvis.content.models import FichePage, LieuPage
 
 CONFIDENT = 0.5  # at or above this confidence, the first result is shown as an answer card
@@ -171,6 +171,24 @@ def _snippets(docs: list[SearchDocument], stems: set[str]) -> dict[int, str]:
     return {doc.pk: ranking.snippet(doc, stems, bodies.get(doc.pk, "")) for doc in docs}
 
 
+def _corrections_refused(
+    meaning: Understanding, ranked: list[tuple[SearchDocument, float]]
+) -> frozenset[str]:
+    """The misspelt words whose correction does not find a better answer, to take as typed.
+
+    A correction is kept when the corrected word is part of what the first result of the
+    corrected question is about (its title or the questions it answers): "vieux" -> "lieux" or
+    "card" -> "tard" brings nothing the answer is about, so the question is not rewritten into
+    a worse one, and the word the site does not know is left out of the search.
+    """
+    if not meaning.corrections:
+        return frozenset()
+    if not ranked:
+        return frozenset(meaning.corrections)
+    about = ranking.subject_stems(ranked[0][0])
+    return frozenset(w for w, fixed in meaning.corrections.items() if stem(fixed) not in about)
+
+
 def answer_query(
     *,
     query: str,
@@ -196,6 +214,10 @@ def answer_query(
     meaning = understand(text, now=now, vocab=vocab)
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
+    refused = _corrections_refused(meaning, ranked)
+    if refused:
+        meaning = understand(text, now=now, vocab=vocab, keep=refused)
+        ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
     )

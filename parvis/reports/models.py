@@ -154,6 +154,13 @@ class Report(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def status_tone(self) -> str:
+        """How the status badge looks: "progress" (open), "done" (resolved) or "ended"."""
+        if self.is_open:
+            return "progress"
+        return "done" if self.status == self.Status.RESOLU else "ended"
+
+    @property
     def is_public(self) -> bool:
         return not self.hidden
 

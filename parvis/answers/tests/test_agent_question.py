@@ -43,8 +43,8 @@ def test_thread_shows_the_question_and_the_hand_off(client):
     thread = client.get(response["Location"])
     html = thread.content.decode()
     assert thread.status_code == 200
-    assert "Comment refaire ma carte d&#x27;identité ?" in html
-    assert "Je transmets votre conversation au service" in html
+    assert "Comment refaire ma carte d&#x27;identité\u00a0?" in html
+    assert "Je transmets votre conversation à l" in html
     assert not Conversation.objects.get().contact_email
 
 

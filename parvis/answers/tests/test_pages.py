@@ -14,7 +14,7 @@ def test_search_page_shows_the_answer_card_first(client, publish_fiche):
     publish_fiche("Louer un vélo-cargo municipal", "Réservez le vélo-cargo à l'accueil.")
     html = client.get("/recherche/", {"q": "louer velo cargo"}).content.decode()
     assert html.index("Réservez le vélo-cargo") < html.index("Résultats</h2>")
-    assert "Cette réponse vous a-t-elle aidé ?" in html
+    assert "Cette réponse vous a-t-elle aidé\u00a0?" in html
 
 
 def test_snippet_highlights_words_and_escapes_html(client, knowledge):
@@ -102,3 +102,16 @@ def test_opensearch_description_and_link(client):
     assert response["Content-Type"].startswith("application/opensearchdescription+xml")
     assert b"/recherche/?q={searchTerms}" in response.content
     assert b'rel="search"' in client.get("/recherche/").content
+
+
+def test_an_answer_card_says_when_its_opening_status_was_computed(client):
+    """ "Ouvert · ferme à 12 h 30" on a page read later names the moment it describes."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    at = dt.datetime(2026, 12, 1, 10, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    with time_machine.travel(at, tick=False):
+        html = client.get("/recherche/", {"q": "piscine ouverte"}).content.decode()
+    assert "(état le 1 décembre à 10 h 05)" in html

@@ -70,3 +70,8 @@ def test_spelling_leaves_known_and_far_words_alone():
     assert correct("piscine", vocab) is None
     assert correct("bus", vocab) is None
     assert correct("velodrome", vocab) is None
+
+
+def test_spelling_never_turns_a_word_into_another_inflection():
+    """ "fais" is a verb the site does not use, not a typo of "fait"."""
+    assert correct("fais", _vocab("fait", "faire")) is None

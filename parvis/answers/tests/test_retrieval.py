@@ -135,9 +135,48 @@ def test_demo_content_is_indexed_on_publication():
 
 
 @pytest.mark.parametrize(
-    "question", ["Quelle est la couleur du ciel ?", "recette de la pâte à crêpes"]
+    "question",
+    ["Quelle est la couleur du ciel ?", "recette de la pâte à crêpes", "carte grise"],
 )
 def test_a_question_the_site_cannot_answer_gets_no_answer_card(question):
     """A stray word matching one page is not an answer: no card, offer an agent instead."""
     response = answer_query(query=question)
     assert response.answer is None and response.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    "question", ["ou jeter un vieux canape", "renew my identity card", "mon enfant est ne hier"]
+)
+def test_no_suggestion_that_finds_no_better_answer(question):
+    """A word the site does not know is not "corrected" into a word the answer is not about
+    ("vieux" -> "lieux", "card" -> "tard", "hier" -> "hiver")."""
+    assert answer_query(query=question).suggestion == ""
+
+
+def test_unknown_word_kept_as_typed_still_finds_the_answer():
+    """Refusing "vieux" -> "lieux" keeps the answer about old furniture first."""
+    response = answer_query(query="ou jeter un vieux canape")
+    assert response.results[0].id == "fiche:encombrants"
+
+
+@pytest.mark.parametrize(
+    ("question", "suggestion"),
+    [("obtenir passport", "obtenir passeport"), ("piscime ouverte", "piscine ouverte")],
+)
+def test_suggestion_that_finds_the_answer_is_kept(question, suggestion):
+    """A real typo whose correction is what the answer is about is still suggested."""
+    assert answer_query(query=question).suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("question", "glued", "kept"),
+    [
+        ("signalement gratuit delai quelques heures", "Gratuit De", "Gratuit. De"),
+        ("jours de collecte sortez le bon bac", "collecte Sortez", "collecte. Sortez"),
+    ],
+)
+def test_snippets_keep_the_boundaries_between_fields_and_blocks(question, glued, kept):
+    """A snippet never glues a field or a block title to the next one."""
+    snippets = " ".join(r.snippet for r in answer_query(query=question).results)
+    assert glued not in snippets
+    assert kept in snippets

@@ -97,6 +97,23 @@ class StandardPage(Page):
         verbose_name = _("page simple")
 
 
+def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
+    """(theme name, its Fiches by title) for every theme, by name; Fiches without a theme last.
+
+    A Fiche under several themes is listed under each: residents look for it by subject.
+    """
+    groups: dict[str, list[Any]] = {}
+    others: list[Any] = []
+    for fiche in fiches.prefetch_related("themes"):
+        names = [t.name for t in fiche.themes.all()]
+        for name in names:
+            groups.setdefault(name, []).append(fiche)
+        if not names:
+            others.append(fiche)
+    ordered = [(name, groups[name]) for name in sorted(groups, key=str.casefold)]
+    return [*ordered, (str(_("Autres démarches")), others)] if others else ordered
+
+
 class FicheIndexPage(Page):
     """All Fiches, grouped by theme, paginated."""
 
@@ -119,7 +136,10 @@ class FicheIndexPage(Page):
             fiches = fiches.filter(themes=theme)
         context["themes"] = Theme.objects.filter(fichepage__live=True).distinct()
         context["current_theme"] = theme
-        context["fiches"] = paginate(request, with_places(fiches))
+        if theme is not None:
+            context["fiches"] = paginate(request, with_places(fiches))
+        else:
+            context["groups"] = fiches_by_theme(fiches)
         return context
 
 

@@ -14,10 +14,13 @@ from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from parvis.content.hours import format_hour
+from parvis.core.typography import french_spacing
 
 register = template.Library()
 
@@ -140,3 +143,39 @@ def language_links(request: HttpRequest) -> list[dict[str, Any]]:
             }
         )
     return links
+
+
+@register.filter(is_safe=True)
+def nbsp_fr(value: str) -> str:
+    """French punctuation kept with its word: no-break spaces before ; : ! ? » and after «.
+
+    Applied to whole rendered blocks (``{% filter nbsp_fr %}``): the HTML stays as it is
+    outside the text between tags.
+    """
+    result = french_spacing(str(value))
+    return mark_safe(result) if isinstance(value, SafeString) else result  # noqa: S308 — input was safe
+
+
+META_DESCRIPTION_CHARS = 300
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context: template.Context) -> str:
+    """The page's description for search engines and link previews: its own (the editors'
+    search description, a Fiche's short answer…), else its introduction or the start of its
+    text, else a description of the portal for pages that are not Wagtail pages."""
+    from parvis.core.text import html_to_text
+
+    page = context.get("page")
+    own = getattr(page, "get_meta_description", None)
+    text = (own() if callable(own) else "") or getattr(page, "search_description", "")
+    text = text or getattr(page, "intro", "") or html_to_text(getattr(page, "body", "") or "")
+    if not text:
+        text = _(
+            "%(site)s : vos démarches, les lieux et leurs horaires, l'actualité, et des "
+            "réponses à vos questions."
+        ) % {"site": settings.WAGTAIL_SITE_NAME}
+    text = " ".join(str(text).split())
+    if len(text) > META_DESCRIPTION_CHARS:
+        text = text[:META_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
+    return text

@@ -78,10 +78,10 @@ def test_a_resident_finds_a_fiche_by_browsing_without_javascript(portal_url, bro
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
     page = context.new_page()
     page.goto(portal_url + "/")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Vos démarches"
-    ).click()
-    page.locator("main a[href^='/demarches/']").first.click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_text("Menu").click()  # a <details>: folded on small screens, no script needed
+    menu.get_by_role("link", name="Vos démarches").click()
+    page.locator("main .pv-section a[href^='/demarches/']").first.click()
     page.wait_for_load_state("load")  # the click only starts the navigation
     assert page.locator("h1").count() == 1
     assert "En bref" in page.content()

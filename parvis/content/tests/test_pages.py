@@ -15,6 +15,7 @@ from parvis.content.models import (
     RecitPage,
     StandardPage,
 )
+from parvis.core.pagecache import page_cache_forget
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,83 @@ def test_dashboard_lists_fiches_to_review_for_editors(client):
     html = client.get("/admin/").content.decode()
     assert "Fiches à relire" in html
     assert fiche.title.replace("'", "&#x27;") in html
+
+
+def test_every_link_on_a_fiche_leads_to_a_page(client):
+    """Each link of a Fiche within the portal answers (the tags included): no `?=` left empty."""
+    fiche = FichePage.objects.live().filter(audiences__isnull=False).first()
+    html = client.get(fiche.url).content.decode()
+    hrefs = set(re.findall(r'<a [^>]*href="([^"#][^"]*)"', html))
+    assert not [href for href in hrefs if "?=" in href or href.startswith("http://127.0.0.1")]
+    internal = [h for h in hrefs if h.startswith("/") and not h.startswith(("/static/", "/media/"))]
+    for href in internal:
+        status = client.get(href.replace("&amp;", "&")).status_code
+        assert status in (200, 301, 302), href
+
+
+def test_a_fiche_names_its_service_once(client):
+    """The service heading reads "Qui s'en occupe : Service État civil", never "Service Service"."""
+    fiche = FichePage.objects.live().filter(service__name__startswith="Service ").first()
+    html = client.get(fiche.url).content.decode()
+    assert f"Qui s'en occupe\u00a0: {fiche.service.name}" in html
+    assert "Service : Service" not in html and "Service\u00a0: Service" not in html
+
+
+def test_french_punctuation_is_bound_to_its_word_but_typed_text_is_not(client):
+    """Content gets a no-break space before "?", a form's textarea keeps what was typed."""
+    from parvis.core.typography import french_spacing
+
+    fiche = FichePage.objects.live().filter(title__endswith=" ?").first()
+    html = client.get(fiche.url).content.decode()
+    assert " ?</h1>" not in html and "\u00a0?</h1>" in html
+    raw = '<p>Où ? « Ici » !</p><textarea>quoi ?</textarea><a title="a : b">x</a>'
+    assert french_spacing(raw) == (
+        '<p>Où\u00a0? «\u00a0Ici\u00a0»\u00a0!</p><textarea>quoi ?</textarea><a title="a : b">x</a>'
+    )
+
+
+def test_footer_states_no_conformity_without_an_audit(client, settings):
+    """The RGAA mention is "non conforme" until the city declares an audited level."""
+    html = client.get("/").content.decode()
+    assert "partiellement conforme" not in html
+    assert "Accessibilité\u00a0: non conforme" in html
+    settings.PARVIS_ACCESSIBILITY_CONFORMITY = "partielle"
+    page_cache_forget()  # the home page was cached by the first request
+    assert "Accessibilité\u00a0: partiellement conforme" in client.get("/").content.decode()
+
+
+def test_legal_pages_describe_what_the_code_does(client, settings):
+    """No audience measurement nor IP anonymisation is claimed; the retention periods stated
+    are the ones the purge commands apply by default."""
+    privacy = StandardPage.objects.live().get(slug="donnees-personnelles")
+    text = client.get(privacy.url).content.decode().replace("\u00a0", " ")
+    assert "pages vues" not in text and "anonymisées et les journaux" not in text
+    assert f"au bout de {settings.PARVIS_ANSWERS_LOG_DAYS} jours" in text
+    assert f"après {settings.PARVIS_CONVERSATION_RETENTION_DAYS} jours sans activité" in text
+    access = StandardPage.objects.live().get(slug="accessibilite")
+    text = client.get(access.url).content.decode()
+    assert "partiellement conforme" not in text and "audit complet" not in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/demarches/", "/lieux/", "/parcours/", "/decouvrir/", "/actualites/", "/recherche/"],
+)
+def test_every_page_has_a_meta_description(client, path):
+    """Section pages and views describe themselves to search engines, not only Fiches."""
+    html = client.get(path).content.decode()
+    found = re.search(r'<meta name="description" content="([^"]*)"', html)
+    assert found and len(found.group(1)) > 20
+
+
+def test_the_fiches_are_grouped_by_theme(client):
+    """/demarches/ lists every Fiche under a heading for each of its themes."""
+    from parvis.content.models import Theme
+
+    html = client.get("/demarches/").content.decode()
+    headings = re.findall(r'<h2 class="pv-section__title" id="theme-\d+">([^<]+)</h2>', html)
+    themes = set(Theme.objects.filter(fichepage__live=True).values_list("name", flat=True))
+    assert set(headings) == {t.replace("'", "&#x27;") for t in themes}
+    assert headings == sorted(headings, key=str.casefold)
+    for fiche in FichePage.objects.live():
+        assert f'href="{fiche.url}"' in html

@@ -105,7 +105,8 @@ def conversation_transfer(
         conversation.status = Status.WAITING_AGENT
     conversation.waiting_since = conversation.waiting_since or timezone.now()
     conversation.save()
-    _event(conversation, _("Conversation transmise au service %(service)s.") % {"service": service})
+    message = _("Conversation transmise à l'équipe « %(service)s ».")
+    _event(conversation, message % {"service": service})
     return conversation
 
 

@@ -324,14 +324,16 @@ def _hand_off(conversation: Conversation, reason: str, question: Message | None)
     conversation.save()
     availability = service_availability(service=service, at=now)
     if availability.is_open:
-        text = _("Je transmets votre conversation au service %(service)s : un agent vous répond.")
+        text = _(
+            "Je transmets votre conversation à l'équipe « %(service)s » : un agent vous répond."
+        )
     elif availability.next_change is not None:
         text = _(
-            "Je transmets votre conversation au service %(service)s. Il est fermé en ce moment : "
-            "un agent vous répondra à partir de %(when)s."
+            "Je transmets votre conversation à l'équipe « %(service)s ». Elle ne répond pas en ce "
+            "moment : un agent vous répondra à partir de %(when)s."
         )
     else:
-        text = _("Je transmets votre conversation au service %(service)s.")
+        text = _("Je transmets votre conversation à l'équipe « %(service)s ».")
     when = when_phrase(availability.next_change, now=now) if availability.next_change else ""
     return [_say(conversation, Kind.HANDOFF, text % {"service": service.name, "when": when})]
 

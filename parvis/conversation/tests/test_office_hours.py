@@ -38,7 +38,8 @@ def test_inside_hours_an_agent_is_coming(routed) -> None:  # noqa: ANN001
     with time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS), tick=False):
         text = _hand_off_text()
     assert (
-        text == "Je transmets votre conversation au service État civil test : un agent vous répond."
+        text
+        == "Je transmets votre conversation à l'équipe « État civil test » : un agent vous répond."
     )
 
 

@@ -87,7 +87,7 @@ def test_answer_shows_its_source_and_asks_if_it_helped(client, engine, make_fich
     response = client.post(url, {"t": token, "text": "Comment voter ?"}, follow=True)
     html = response.content.decode()
     assert f'href="{fiche.url}"' in html
-    assert "Cela répond à votre question ?" in html
+    assert "Cela répond à votre question\u00a0?" in html
     assert 'name="helpful" value="no"' in html
 
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -45,25 +48,49 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        report = demo_content_load()
-        call_command("answers_reindex", verbosity=0)  # pages published before answers existed
-        self.stdout.write(f"Contenu de démonstration : {report.summary()}")
-        home = demo_home()
-        roles_ensure(root=home)
-        self._users()
+        # Steps in order, each announced (the first start takes a minute or two); the logins
+        # come last, right above the address, where they cannot scroll away.
+        self._step(1, "Base de données (migrations)…")
+        with _quiet():
+            call_command("migrate", interactive=False, verbosity=0)
+        self._step(2, "Contenu de démonstration (quartiers, fiches, lieux, récits)…")
+        with _quiet():
+            report = demo_content_load()
+        self.stdout.write(f"      {report.summary()}")
+        self._step(3, "Index du moteur de réponses…")
+        with _quiet():
+            call_command("answers_reindex", verbosity=0)  # pages published before answers existed
+        self._step(4, "Rôles et comptes…")
+        with _quiet():
+            roles_ensure(root=demo_home())
+            logins = self._users()
         from parvis.reports.demo import reports_demo_load
 
-        self.stdout.write(f"Signalements de démonstration : {reports_demo_load()} créés")
-        if not options["no_serve"]:
-            serve_with_worker(bind=f"{options['host']}:{options['port']}")
-
-    def _users(self) -> None:
-        if settings.HTTPS:
-            self.stdout.write("Production (HTTPS) : aucun compte de démonstration n'est créé.")
+        self._step(5, "Signalements de démonstration…")
+        with _quiet():
+            created = reports_demo_load()
+        self.stdout.write(f"      {created} créé(s)")
+        if not options["no_serve"] and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
+            self.stdout.write("      Fichiers statiques (noms versionnés, compressés)…")
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("")
+        for line in logins:
+            self.stdout.write(line)
+        if options["no_serve"]:
             return
+        self.stdout.write(self.style.SUCCESS(f"\nLe portail : {settings.BASE_URL}/"))
+        self.stdout.write("(Ctrl+C pour arrêter)\n")
+        serve_with_worker(bind=f"{options['host']}:{options['port']}")
+
+    def _step(self, number: int, text: str) -> None:
+        self.stdout.write(f"[{number}/5] {text}")
+
+    def _users(self) -> list[str]:
+        """Create the demo accounts; the lines that present them."""
+        if settings.HTTPS:
+            return ["Production (HTTPS) : aucun compte de démonstration n'est créé."]
         user_model = get_user_model()
-        self.stdout.write("\nComptes de démonstration (back-office : /admin/) :")
+        lines = [f"Comptes de démonstration (back-office : {settings.BASE_URL}/admin/) :"]
         for username, first, last, group in DEMO_USERS:
             user, created = user_model.objects.get_or_create(
                 username=username,
@@ -87,12 +114,22 @@ class Command(BaseCommand):
                 )
                 profile.services.add(*Service.objects.filter(slug__in=services))
             role = group or "Administrateur"
-            self.stdout.write(f"  {role:<14} {username:<12} mot de passe : {DEMO_PASSWORD}")
-        self.stdout.write(
+            lines.append(f"  {role:<14} {username:<15} mot de passe : {DEMO_PASSWORD}")
+        lines.append(
             "  Double authentification : facultative dans la démo (menu du compte, "
             "« Double authentification »), exigée en production (PARVIS_REQUIRE_2FA)."
         )
-        self.stdout.write("")
+        return lines
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """No INFO log lines (one JSON line per page Wagtail publishes) while the demo loads."""
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def demo_home() -> Any:

@@ -48,7 +48,7 @@ def test_step_two_shows_nearby_open_reports_to_support(client):
         {"category": "nid-de-poule", "lat": "47.2185", "long": "-1.5537"},
     )
     body = response.content.decode()
-    assert "Déjà signalé ? Soutenez-le" in body
+    assert "Déjà signalé\u00a0? Soutenez-le" in body
     assert f"/signalements/{other.pk}/soutenir/" in body
     assert 'name="idempotency_key"' in body
 
