@@ -16,16 +16,17 @@ from parvis.conversation import services
 from parvis.conversation.errors import ConversationNotFound
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
+from parvis.core.schemas import ObjectIn
 
 router = Router(tags=["conversations"])
 
 
-class StartIn(Schema):
+class StartIn(ObjectIn):
     question: str = ""
     language: str = "fr"
 
 
-class MessageIn(Schema):
+class MessageIn(ObjectIn):
     text: str = ""
     # Instead of text: answer "Cela répond ?" (yes/no) or ask for a human.
     feedback: Literal["yes", "no"] | None = None

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,6 +61,9 @@ def security_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The JSON API answers in JSON even for a path that matches none of its routes.
+        return JsonResponse({"error": _("Ressource introuvable.")}, status=404)
     return render(request, "404.html", status=404)
 
 
