@@ -14,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from parvis.answers.models import LexiconEntry
+from parvis.core.text import is_ascii_number
 
 
 class LexiconViewSet(SnippetViewSet):
@@ -40,7 +41,7 @@ def unanswered_view(request: HttpRequest) -> HttpResponse:
     from parvis.answers.selectors_admin import unanswered_queries
 
     days = request.GET.get("jours", "90")
-    days_int = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 90
+    days_int = int(days) if is_ascii_number(days) and 0 < int(days) <= 3650 else 90
     return render(
         request,
         "answers/admin/unanswered.html",

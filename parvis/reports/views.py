@@ -176,6 +176,8 @@ def reports_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page_obj": page,
         "filters": filters,
+        # The quartier's feeds are offered only for a quartier that exists (any text may come in).
+        "quartier": Quartier.objects.filter(slug=filters["quartier"]).first(),
         "quartiers": Quartier.objects.all(),
         "categories": categories_active(),
         "statuses": Report.Status.choices,
