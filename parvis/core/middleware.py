@@ -1,4 +1,4 @@
-"""Cross-cutting HTTP behaviour: request IDs, access log, and the back office's CSP."""
+"""Cross-cutting HTTP behaviour: request IDs, access log, a busy database, the back office's CSP."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db.utils import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.template import loader
+from django.utils.translation import gettext as _
 
 from parvis.core.logging import request_id_var
 
@@ -52,6 +55,54 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+BUSY_RETRY_AFTER = 5  # seconds
+# SQLite's busy timeout ran out; PostgreSQL's lock_timeout (55P03) or a deadlock (40P01).
+_BUSY_MESSAGES = ("database is locked", "database table is locked")
+_BUSY_SQLSTATES = {"55P03", "40P01"}
+
+
+def is_database_busy(exception: BaseException) -> bool:
+    """True when a write waited too long for another's lock: worth retrying, not a bug."""
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    return (
+        any(text in str(exception) for text in _BUSY_MESSAGES)
+        or getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES
+    )
+
+
+def database_busy_response(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After``: JSON ``{"error": …}`` for the API, the HTML page otherwise."""
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        message = _("Le service est momentanément surchargé : réessayez dans quelques secondes.")
+        response: HttpResponse = JsonResponse({"error": message}, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A write that found the database locked answers 503 + ``Retry-After``, never a 500.
+
+    Nothing is lost: the failed request's transaction rolled back, what was stored stays.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_busy(exception):
+            return None
+        access_log.warning("database busy", extra={"path": request.path})
+        return database_busy_response(request)
 
 
 class AdminAwareCSPMiddleware(CSPMiddleware):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from django.conf import settings
 from django.db import connection
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from parvis.core.middleware import database_busy_response, is_database_busy
 
 
 def _database_ok() -> bool:
@@ -68,5 +71,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its ``except`` block: a busy database raised by a middleware
+    # (a session save, say) is a 503 too, as it is for a view (core.middleware).
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_busy(exception):
+        return database_busy_response(request)
     # Rendered without a request context: the database may be why we are here.
     return HttpResponseServerError(loader.render_to_string("500.html"))
