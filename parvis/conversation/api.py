@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from parvis.conversation import services
-from parvis.conversation.errors import ConversationNotFound
+from parvis.conversation.errors import ConversationLinkRevoked, ConversationNotFound
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
 from parvis.core.schemas import ObjectIn
@@ -110,6 +110,8 @@ def _get(request: HttpRequest, conversation_id: str) -> Conversation:
         return conversation_get_public(public_id=conversation_id, token=_token(request))
     except ConversationNotFound:
         raise HttpError(404, "Conversation introuvable.") from None
+    except ConversationLinkRevoked as revoked:
+        raise HttpError(410, revoked.message) from None
 
 
 @router.post("", response={201: StartOut, 400: ErrorOut}, summary="Start a conversation")
@@ -126,7 +128,7 @@ def start(request: HttpRequest, payload: StartIn) -> tuple[int, dict]:
 
 @router.post(
     "/{conversation_id}/messages",
-    response={200: ConversationOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: ConversationOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut},
     summary="Post a message, a feedback or a hand-off request",
 )
 def post_message(request: HttpRequest, conversation_id: str, payload: MessageIn) -> dict:
@@ -143,7 +145,7 @@ def post_message(request: HttpRequest, conversation_id: str, payload: MessageIn)
 
 @router.get(
     "/{conversation_id}",
-    response={200: ConversationOut, 404: ErrorOut},
+    response={200: ConversationOut, 404: ErrorOut, 410: ErrorOut},
     summary="Read a conversation",
 )
 def get_conversation(request: HttpRequest, conversation_id: str) -> dict:

@@ -16,7 +16,7 @@ from django.http.response import HttpResponseBase
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from parvis.core.logging import request_id_var
+from parvis.core.logging import path_redacted, request_id_var
 
 access_log = logging.getLogger("parvis.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -25,8 +25,9 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class RequestIdMiddleware:
     """Tags each request with an ID (a proxy's ``X-Request-ID`` if well-formed) and logs it.
 
-    The access line records method, path (no query string: it may carry personal data),
-    status and duration; never the client address, cookies or the body.
+    The access line records method, path (no query string: it may carry personal data or a
+    token; and path segments that are someone's key redacted), status and duration; never the
+    client address, cookies or the body.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -45,7 +46,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path_redacted(request),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     # hit, miss or skip for Wagtail pages (parvis.core.pagecache), else "-"
@@ -101,7 +102,7 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_database_busy(exception):
             return None
-        access_log.warning("database busy", extra={"path": request.path})
+        access_log.warning("database busy", extra={"path": path_redacted(request)})
         return database_busy_response(request)
 
 

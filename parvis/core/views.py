@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -78,3 +80,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return database_busy_response(request)
     # Rendered without a request context: the database may be why we are here.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def secret_link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page whose address is someone's key (a tracking link, a conversation's token).
+
+    ``no-store``: no browser or proxy cache keeps it. ``same-origin``: the link never leaves the
+    portal in a Referer. Not "no-referrer": with it, browsers send "Origin: null" with the page's
+    forms and Django's CSRF check refuses every post made without JavaScript.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return wrapper

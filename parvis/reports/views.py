@@ -16,6 +16,7 @@ from parvis.content.models import Quartier
 from parvis.core.errors import ParvisError
 from parvis.core.idempotency import IdempotencyKeyReused
 from parvis.core.ratelimit import client_hash, ratelimit_request, too_many_requests
+from parvis.core.views import secret_link_page
 from parvis.reports.errors import ReportInvalid, ReportNotFound
 from parvis.reports.forms import DetailsForm, PlaceForm
 from parvis.reports.models import Category, Photo, Report
@@ -108,6 +109,7 @@ def report_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/thanks.html")
 
 
+@secret_link_page
 def report_track(request: HttpRequest, reference: str) -> HttpResponse:
     """The tracking page of the tracking link: no account needed."""
     try:

@@ -69,8 +69,7 @@ def test_migration_masks_the_logs_already_stored():
         for t in stored
     ]
     votes = [
-        AnswerFeedback.objects.create(normalised=t, document_key="k", helpful=False)
-        for t in stored
+        AnswerFeedback.objects.create(normalised=t, document_key="k", helpful=False) for t in stored
     ]
     migration = importlib.import_module(
         "parvis.answers.migrations.0007_querylog_mask_personal_data"

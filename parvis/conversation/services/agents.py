@@ -121,6 +121,27 @@ def conversation_close(*, conversation: Conversation, agent: AgentProfile) -> Co
 
 
 @transaction.atomic
+def conversation_link_revoke_by_agent(
+    *, conversation: Conversation, agent: AgentProfile
+) -> Conversation:
+    """An agent turns the resident's tracking link off (a link sent to the wrong address…).
+
+    Allowed on a closed conversation too: that is when a forgotten link matters most.
+    """
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if (
+        not agent.user.is_superuser
+        and not agent.services.filter(pk=conversation.service_id).exists()
+    ):
+        raise ConversationNotFound()
+    if conversation.links_revoked_at is None:
+        conversation.links_revoked_at = timezone.now()
+        conversation.save(update_fields=["links_revoked_at", "updated_at"])
+        _event(conversation, _("Lien de suivi désactivé par un agent."))
+    return conversation
+
+
+@transaction.atomic
 def conversation_suggest_fiche(
     *, conversation: Conversation, agent: AgentProfile, message: Message, title: str = ""
 ) -> FichePage:

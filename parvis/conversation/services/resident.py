@@ -306,3 +306,14 @@ def conversation_contact_set(
     conversation.contact_email, conversation.contact_phone = email, phone
     conversation.save(update_fields=["contact_email", "contact_phone", "updated_at"])
     return conversation
+
+
+@transaction.atomic
+def conversation_link_revoke(*, conversation: Conversation) -> Conversation:
+    """The resident turns their tracking link off (the token and every emailed link), closed
+    conversation or not."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.links_revoked_at is None:
+        conversation.links_revoked_at = timezone.now()
+        conversation.save(update_fields=["links_revoked_at", "updated_at"])
+    return conversation
