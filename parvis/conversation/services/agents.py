@@ -178,3 +178,26 @@ def conversation_suggest_fiche(
     parent.add_child(instance=fiche)
     fiche.save_revision(user=agent.user, log_action=True)
     return fiche
+
+
+_OPEN_WORK = [Status.HANDED_OFF, Status.WAITING_AGENT, Status.ANSWERED]
+
+
+def conversations_count_for(service: Service) -> int:
+    """Conversations handed off to ``service`` and not closed."""
+    return Conversation.objects.filter(service=service, status__in=_OPEN_WORK).count()
+
+
+def conversations_move(source: Service, target: Service) -> int:
+    """Move ``source``'s open conversations to ``target``'s inbox, unassigned (caller's
+    transaction); each gets a line in its thread saying so."""
+    moved = list(
+        Conversation.objects.select_for_update().filter(service=source, status__in=_OPEN_WORK)
+    )
+    for conversation in moved:
+        conversation.service, conversation.assigned_to = target, None
+        conversation.save(update_fields=["service", "assigned_to", "updated_at"])
+        _event(
+            conversation, _("Conversation transmise au service %(service)s.") % {"service": target}
+        )
+    return len(moved)
