@@ -27,11 +27,13 @@ demo: install
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install-test
+	sh scripts/ensure-system-packages
 	PARVIS_LOG_LEVEL=$${PARVIS_LOG_LEVEL:-WARNING} $(BIN)/pytest
 
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/parvis makemigrations --check --dry-run
 	@for po in $$(find parvis -name django.po -path '*/en/*'); do \
 	  msgfmt --check -o /dev/null $$po || exit 1; \

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "parvis.certification",
     "parvis.conversation",
     "parvis.reports",
+    "parvis",  # the assembled portal: commands that span every app (demo)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -176,6 +177,19 @@ PARVIS_PAGE_CACHE = env_bool("PARVIS_PAGE_CACHE", True)
 # PARVIS_PAGE_CACHE_LIVE_TTL, and never past the moment that status changes.
 PARVIS_PAGE_CACHE_TTL = int(os.environ.get("PARVIS_PAGE_CACHE_TTL", "300"))
 PARVIS_PAGE_CACHE_LIVE_TTL = int(os.environ.get("PARVIS_PAGE_CACHE_LIVE_TTL", "60"))
+# A front cache (deploy/nginx) keeping the same anonymous pages in front of Python: the address
+# of its purge listener (e.g. http://127.0.0.1:8081), and the most seconds it keeps a page that
+# a change it is not told about (a snippet shown on many pages) may leave stale.
+PARVIS_FRONT_CACHE_URL = os.environ.get("PARVIS_FRONT_CACHE_URL", "")
+PARVIS_FRONT_CACHE_TTL = int(os.environ.get("PARVIS_FRONT_CACHE_TTL", "30"))
+if PARVIS_FRONT_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": PARVIS_FRONT_CACHE_URL,
+        }
+    }
+    WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []  # core.pagecache adds the /en/ addresses
 if REDIS_URL:
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -294,6 +308,9 @@ WHITENOISE_MANIFEST_STRICT = False
 
 PARVIS_CITY_NAME = os.environ.get("PARVIS_CITY_NAME", "Nantes")
 WAGTAIL_SITE_NAME = f"Ville de {PARVIS_CITY_NAME}"
+# Where the city publishes its version of Parvis (optional): /code-source/ links to it beside the
+# archive of the running code, which it always offers (AGPL section 13).
+PARVIS_SOURCE_URL = os.environ.get("PARVIS_SOURCE_URL", "")
 WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "odt", "ods", "txt", "json"]

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from parvis.answers import views as answers_views
 from parvis.api import api
+from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
+    path("code-source/parvis.tar.gz", core_views.source_code_archive, name="source_archive"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("opensearch.xml", answers_views.opensearch, name="opensearch"),
     path("admin/", include(wagtailadmin_urls)),
@@ -28,10 +30,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
+    path("code-source/", core_views.source_code, name="source_code"),
     path("signalements/", include("parvis.reports.urls")),
     path("assistant/", include("parvis.conversation.urls")),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
-    path("recherche/agent/", answers_views.agent_question, name="answers_agent_question"),
+    path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,7 +1,7 @@
-"""Search page, answer feedback, questions to an agent, OpenSearch description. Thin views.
+"""Search page, answer feedback, OpenSearch description. Thin views.
 
-A question to an agent opens an assistant conversation handed straight to a service
-(``parvis.conversation``), so the resident reads the reply on its thread page.
+The search page shows the form of a question to an agent; ``parvis.conversation`` receives it
+(``conversation.views.ask_agent``) and opens a conversation handed straight to a service.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from parvis.answers.forms import AgentQuestionForm, FeedbackForm
 from parvis.answers.ranking import FACETS
@@ -20,8 +20,6 @@ from parvis.answers.selectors import CONFIDENT, answer_query
 from parvis.answers.services import feedback_record, query_log_record
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise
 from parvis.content.models import Audience, ParcoursPage, Quartier, Theme
-from parvis.conversation.errors import ConversationError
-from parvis.conversation.services import conversation_ask_agent
 
 PER_PAGE = 10
 FACET_LABELS = {"type": "Type", "theme": "Thème", "audience": "Public", "quartier": "Quartier"}
@@ -107,30 +105,6 @@ def feedback(request: HttpRequest) -> HttpResponse:
         params = {"q": form.cleaned_data["q"], "avis": "merci"}
         return HttpResponseRedirect(f"{reverse('search')}?{urlencode(params)}#avis", status=303)
     return render(request, "answers/feedback_error.html", status=400)
-
-
-@require_http_methods(["GET", "POST"])
-def agent_question(request: HttpRequest) -> HttpResponse:
-    """The question goes to a service as a conversation; the resident lands on its thread."""
-    if request.method == "POST":
-        form = AgentQuestionForm(request.POST)
-        if form.is_valid():
-            if form.is_spam():
-                return render(request, "answers/agent_question_sent.html")
-            try:
-                conversation, token = conversation_ask_agent(
-                    question=form.cleaned_data["question"],
-                    email=form.cleaned_data["email"],
-                    language=request.LANGUAGE_CODE,
-                )
-            except ConversationError as error:
-                form.add_error(error.field if error.field == "email" else "question", error.message)
-            else:
-                url = reverse("conversation:thread", args=[conversation.public_id])
-                return HttpResponseRedirect(f"{url}?{urlencode({'t': token})}#dernier", status=303)
-        return render(request, "answers/agent_question.html", {"form": form}, status=400)
-    form = AgentQuestionForm(initial={"question": _first(request, "q")[:2000]})
-    return render(request, "answers/agent_question.html", {"form": form})
 
 
 @require_GET

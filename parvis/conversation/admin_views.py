@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.content.models import Service
+from parvis.content.selectors import agent_profile_get, agent_services
 from parvis.conversation import services
 from parvis.conversation.errors import ConversationError, ConversationNotFound
 from parvis.conversation.models import CannedReply, Conversation, HandOff, Message
@@ -22,7 +23,6 @@ from parvis.conversation.selectors import (
     unanswered_questions,
 )
 from parvis.core.models import AgentProfile
-from parvis.core.selectors import agent_profile_get, agent_services
 
 
 def _agent_or_403(request: HttpRequest) -> None:

@@ -9,12 +9,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 from django.db.models import QuerySet
 
+from parvis.content.selectors import agent_services
 from parvis.conversation.assistant import fold
 from parvis.conversation.errors import ConversationLinkRevoked, ConversationNotFound
 from parvis.conversation.models import Conversation, HandOff, Message
 from parvis.conversation.services.agents import ACCESS_SALT
 from parvis.conversation.services.retention import REMOVED
-from parvis.core.selectors import agent_services
 
 ACCESS_MAX_AGE = 60 * 60 * 24 * 90
 # Words that carry no meaning for grouping similar questions.

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parvis.answers.forms import AgentQuestionForm
 from parvis.conversation import services
 from parvis.conversation.errors import (
     ConversationError,
@@ -135,3 +136,32 @@ def action_view(request: HttpRequest, public_id: str, action: str) -> HttpRespon
         }
         return render(request, "conversation/thread.html", context, status=400)
     return HttpResponseRedirect(_thread_url(conversation, _credentials(request)))
+
+
+def _question(request: HttpRequest) -> str:
+    value = request.GET.get("q", "")
+    return value if isinstance(value, str) else ""
+
+
+@require_http_methods(["GET", "POST"])
+def ask_agent(request: HttpRequest) -> HttpResponse:
+    """The question goes to a service as a conversation; the resident lands on its thread."""
+    if request.method == "POST":
+        form = AgentQuestionForm(request.POST)
+        if form.is_valid():
+            if form.is_spam():
+                return render(request, "conversation/ask_agent_sent.html")
+            try:
+                conversation, token = services.conversation_ask_agent(
+                    question=form.cleaned_data["question"],
+                    email=form.cleaned_data["email"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except ConversationError as error:
+                form.add_error(error.field if error.field == "email" else "question", error.message)
+            else:
+                url = reverse("conversation:thread", args=[conversation.public_id])
+                return HttpResponseRedirect(f"{url}?{urlencode({'t': token})}#dernier", status=303)
+        return render(request, "conversation/ask_agent.html", {"form": form}, status=400)
+    form = AgentQuestionForm(initial={"question": _question(request)[:2000]})
+    return render(request, "conversation/ask_agent.html", {"form": form})

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Parvis — socle"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from parvis.core.checks import trusted_proxies_check
         from parvis.core.pagecache import page_cache_connect
 
         page_cache_connect()
+        checks.register(trusted_proxies_check, checks.Tags.security)

@@ -27,6 +27,15 @@ transaction commits (a page rendered from the old rows during the commit is stor
 dead generation). Entries also expire: ``PARVIS_PAGE_CACHE_TTL`` seconds, and less for pages
 that show something that changes with the clock (opening status), which call
 :func:`page_cache_limit` while rendering.
+
+A front cache (the nginx of ``deploy/nginx``) may keep the same responses in front of Python when
+``PARVIS_FRONT_CACHE_URL`` names its purge address: a page this module stores, or serves from
+its store, carries ``X-Accel-Expires`` (what is left of its lifetime, at most
+``PARVIS_FRONT_CACHE_TTL``), which nginx obeys and never forwards; nothing else does, so nginx
+caches exactly what this module caches. Publishing, unpublishing or moving a page purges that
+page, its ancestors (the lists that show it) and their English addresses from the front cache
+through Wagtail's frontend-cache backends, after the transaction commits; other pages a change
+touches (a snippet shown on many pages) follow within ``PARVIS_FRONT_CACHE_TTL``.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import hashlib
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -52,6 +62,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 HEADER = "X-Parvis-Cache"
+FRONT_HEADER = "X-Accel-Expires"
 _GENERATION_KEY = "generation"
 # Query parameters that never change a page (campaign and analytics tags): a request carrying
 # only these may read the copy of the bare URL.
@@ -167,6 +178,7 @@ class PageCacheMiddleware:
             ttl = _storable_ttl(request, response, limits)
             if ttl > 0 and key is not None:
                 self._store(key, response, ttl)
+                _front_cache_allow(response, ttl)
             else:
                 outcome = "skip"
         patch_vary_headers(response, ("Cookie",))  # an editor's cookie changes the page
@@ -198,7 +210,10 @@ class PageCacheMiddleware:
             return None
         if stored is not None:
             request._page_cache = ("hit", None, None)  # type: ignore[attr-defined]
-            return self._rebuild(stored)
+            response = self._rebuild(stored)
+            if query == "bare" and "expires" in stored:
+                _front_cache_allow(response, int(stored["expires"] - time.time()))
+            return response
         token = _limit.set([])
         request._page_cache = (  # type: ignore[attr-defined]
             "miss",
@@ -212,12 +227,11 @@ class PageCacheMiddleware:
         headers = [
             (name, value)
             for name, value in response.items()
-            if name.lower() not in ("vary", "set-cookie", HEADER.lower())
+            if name.lower() not in ("vary", "set-cookie", HEADER.lower(), FRONT_HEADER.lower())
         ]
+        stored = {"content": response.content, "headers": headers, "expires": time.time() + ttl}
         try:
-            caches[CACHE_ALIAS].set(
-                key, {"content": response.content, "headers": headers}, timeout=ttl
-            )
+            caches[CACHE_ALIAS].set(key, stored, timeout=ttl)
         except Exception:
             logger.exception("page cache: write failed")
 
@@ -227,6 +241,40 @@ class PageCacheMiddleware:
         for name, value in stored["headers"]:
             response[name] = value
         return response
+
+
+def _front_cache_allow(response: HttpResponseBase, seconds: int) -> None:
+    """Let the front cache keep ``response`` for ``seconds`` (bounded), when there is one."""
+    if settings.PARVIS_FRONT_CACHE_URL and seconds > 0:
+        response[FRONT_HEADER] = str(min(seconds, settings.PARVIS_FRONT_CACHE_TTL))
+
+
+def front_cache_purge(*, urls: list[str]) -> None:
+    """Purge ``urls`` and their English addresses from the front cache once the work commits.
+
+    Wagtail's frontend-cache task does the HTTP; it runs after commit, never inside the
+    transaction that published.
+    """
+    if not settings.PARVIS_FRONT_CACHE_URL or not urls:
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    every = []
+    for url in urls:
+        parts = urlsplit(url)
+        every += [url, urlunsplit(parts._replace(path="/en" + parts.path))]
+    transaction.on_commit(lambda: purge_urls_from_cache(sorted(set(every))))
+
+
+def _front_cache_purge_page(instance: Any = None, **_kwargs: Any) -> None:
+    from wagtail.models import Page
+
+    if not settings.PARVIS_FRONT_CACHE_URL or not isinstance(instance, Page):
+        return
+    pages = [instance, *instance.get_ancestors().filter(depth__gte=2)]
+    front_cache_purge(urls=[url for page in pages if (url := page.get_full_url())])
 
 
 def _shown_on_pages(model: type) -> bool:
@@ -268,6 +316,8 @@ def page_cache_connect() -> None:
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(page_cache_invalidate, dispatch_uid="pagecache-published")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_front_cache_purge_page, dispatch_uid=f"frontcache-{id(signal)}")
     page_unpublished.connect(page_cache_invalidate, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(page_cache_invalidate, dispatch_uid="pagecache-moved")
     post_save.connect(_on_row_change, dispatch_uid="pagecache-row-saved")

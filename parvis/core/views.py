@@ -10,7 +10,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -19,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from parvis.core.middleware import database_busy_response, is_database_busy
+from parvis.core.source import parvis_version, source_archive
 
 
 def _database_ok() -> bool:
@@ -98,3 +105,19 @@ def secret_link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return response
 
     return wrapper
+
+
+@require_GET
+def source_code(request: HttpRequest) -> HttpResponse:
+    """What the AGPL offers every user: the licence and the source of the running program."""
+    return render(
+        request,
+        "core/source_code.html",
+        {"version": parvis_version(), "repository": settings.PARVIS_SOURCE_URL},
+    )
+
+
+@require_GET
+def source_code_archive(request: HttpRequest) -> FileResponse:
+    archive = source_archive()
+    return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)

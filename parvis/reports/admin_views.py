@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parvis.content.selectors import agent_services
 from parvis.core.errors import ParvisError
-from parvis.core.selectors import agent_services
 from parvis.core.text import is_ascii_number
 from parvis.reports import services
 from parvis.reports.apikeys import api_key_create

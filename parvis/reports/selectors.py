@@ -8,7 +8,7 @@ from collections import Counter
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from parvis.core.selectors import agent_services
+from parvis.content.selectors import agent_services
 from parvis.reports.errors import ReportNotFound
 from parvis.reports.models import Category, Report
 

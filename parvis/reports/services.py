@@ -19,9 +19,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from parvis.content.models import Quartier, Service
+from parvis.content.selectors import agent_profile_get, agent_services
 from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
 from parvis.core.notifications import outbox_enqueue
-from parvis.core.selectors import agent_profile_get, agent_services
 from parvis.reports.errors import ReportAccessDenied, ReportInvalid
 from parvis.reports.models import Category, Flag, Photo, Report, ReportUpdate, Support
 from parvis.reports.photos import MAX_PHOTOS, PreparedPhoto

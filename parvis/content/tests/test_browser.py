@@ -19,7 +19,7 @@ from parvis.core.tests.browser import axe_violations, chromium
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "parvis-demo-2026"  # parvis/core/management/commands/demo.py
+DEMO_PASSWORD = "parvis-demo-2026"  # parvis/management/commands/demo.py
 WIDTHS = (320, 1280)
 
 

@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "PARVIS_ALLOWED_HOSTS": "www.nantes.example",
     # Production refuses to start without a signing key (certification.E001); a test-only seed.
     "PARVIS_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "PARVIS_TRUSTED_PROXIES": "127.0.0.1",
 }
 
 
@@ -107,6 +108,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run([PARVIS, "check"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "PARVIS_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_trusted_proxies():
+    """Behind HTTPS every client would share the proxy's address: check and serve refuse."""
+    env = {**os.environ, **PRODUCTION_ENV}
+    env.pop("PARVIS_TRUSTED_PROXIES")
+    result = subprocess.run([PARVIS, "check"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr and "PARVIS_TRUSTED_PROXIES" in result.stderr
+    served = subprocess.run(
+        [PARVIS, "serve", "--bind", "127.0.0.1:1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode != 0
+    assert "PARVIS_TRUSTED_PROXIES" in served.stderr
 
 
 @pytest.mark.django_db

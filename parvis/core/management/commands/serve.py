@@ -16,6 +16,11 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("PARVIS_WORKERS", "2"))
         )
 
+    # Gunicorn never runs Django's system checks, this command does (Django's default, said
+    # here on purpose): a production portal missing its signing key or its trusted proxies
+    # refuses to start.
+    requires_system_checks = "__all__"
+
     def handle(self, *args: Any, **options: Any) -> None:
         argv = [
             sys.executable,

@@ -1,0 +1,238 @@
+"""The shipped nginx (deploy/nginx) in front of the real portal: TLS, forwarded headers, static
+files, and a cache of anonymous pages that a publication purges at once.
+
+Real processes over real sockets: gunicorn serving Parvis in production mode (HTTPS base URL,
+trusted proxy, front-cache purge address) behind Debian's nginx with the cache-purge module,
+started from the template exactly as an operator would (envsubst-style substitution).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from string import Template
+
+import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from parvis.conftest import PARVIS, _fresh_postgres_url, free_port
+
+DEPLOY = Path(__file__).resolve().parents[3] / "deploy" / "nginx"
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+class Front:
+    def __init__(self, base: str, http: str, cert: Path, env: dict[str, str]) -> None:
+        self.base, self.http, self.cert, self.env = base, http, cert, env
+
+    def get(self, path: str, **kwargs: object) -> requests.Response:
+        return requests.get(f"{self.base}{path}", verify=str(self.cert), timeout=30, **kwargs)
+
+    def shell(self, code: str) -> str:
+        result = subprocess.run(
+            [PARVIS, "shell", "-v", "0", "-c", code],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        return result.stdout
+
+
+@pytest.fixture(scope="module")
+def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(nginx).exists() and PURGE_MODULE.exists(), "make test installs nginx"
+    folder = tmp_path_factory.mktemp("front")
+    cert, key = _self_signed(folder)
+    tls, plain, purge, upstream = free_port(), free_port(), free_port(), free_port()
+    base = f"https://127.0.0.1:{tls}"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        {
+            "PARVIS_VAR_DIR": str(folder / "var"),
+            "PARVIS_BASE_URL": base,
+            "PARVIS_SECRET_KEY": "front-cache-test-" + "k" * 50,
+            "PARVIS_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            "PARVIS_TRUSTED_PROXIES": "127.0.0.1",
+            "PARVIS_FRONT_CACHE_URL": f"http://127.0.0.1:{purge}",
+            "PARVIS_FRONT_CACHE_TTL": "600",
+        }
+    )
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith(("postgres://", "postgresql://")):
+        env["DATABASE_URL"] = _fresh_postgres_url(database_url, "front")
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([PARVIS, "demo", "--no-serve"], env=env, check=True, timeout=900)
+    subprocess.run(
+        [PARVIS, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, timeout=300
+    )
+    values = {
+        "PARVIS_SERVER_NAME": "127.0.0.1",
+        "PARVIS_HTTP_PORT": str(plain),
+        "PARVIS_HTTPS_PORT": str(tls),
+        "PARVIS_UPSTREAM": f"127.0.0.1:{upstream}",
+        "PARVIS_TLS_CERTIFICATE": str(cert),
+        "PARVIS_TLS_KEY": str(key),
+        "PARVIS_STATIC_ROOT": str(folder / "var" / "static"),
+        "PARVIS_MEDIA_ROOT": str(folder / "var" / "media"),
+        "PARVIS_CACHE_DIR": str(folder / "cache"),
+        "PARVIS_PURGE_LISTEN": f"127.0.0.1:{purge}",
+        "PARVIS_UPLOAD_MAX": "12m",
+    }
+    site = Template((DEPLOY / "parvis.conf.template").read_text()).safe_substitute(values)
+    if not Path("/proc/net/if_inet6").exists():  # a sandbox without IPv6
+        site = "\n".join(line for line in site.splitlines() if "[::]" not in line)
+    (folder / "parvis.conf").write_text(site)
+    shutil.copy(DEPLOY / "parvis-proxy.conf", folder / "parvis-proxy.conf")
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"load_module {PURGE_MODULE};\n{user}daemon off;\nworker_processes 1;\n"
+        f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n  include /etc/nginx/mime.types;\n"
+        f"  access_log {folder}/access.log;\n"
+        + "".join(
+            f"  {kind}_temp_path {folder}/tmp-{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + "  include parvis.conf;\n}\n"
+    )
+    check = subprocess.run(
+        [nginx, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    server = subprocess.Popen(
+        [PARVIS, "serve", "--bind", f"127.0.0.1:{upstream}", "--workers", "2"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "gunicorn.log").open("ab"),
+    )
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")], start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120  # gunicorn's boot, through nginx (HTTPS only)
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/healthz", verify=str(cert), timeout=5).ok:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        yield Front(base, f"http://127.0.0.1:{plain}", cert, env)
+    finally:
+        for process in (proxy, server):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+
+
+def test_plain_http_is_sent_to_https(front: Front) -> None:
+    response = requests.get(f"{front.http}/demarches/", allow_redirects=False, timeout=30)
+    assert response.status_code == 301
+    assert response.headers["Location"].startswith("https://127.0.0.1")
+
+
+def test_anonymous_pages_are_served_from_the_front_cache(front: Front) -> None:
+    first = front.get("/lieux/")
+    assert first.status_code == 200
+    second = front.get("/lieux/")
+    assert second.headers["X-Front-Cache"] == "HIT"
+    assert second.text == first.text
+    assert "X-Accel-Expires" not in second.headers  # nginx's instruction, never the browser's
+    assert second.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_personal_requests_never_share_a_cached_page(front: Front) -> None:
+    front.get("/actualites/")
+    assert front.get("/actualites/").headers["X-Front-Cache"] == "HIT"
+    with_session = front.get("/actualites/", cookies={"__Host-sessionid": "abc"})
+    assert with_session.headers["X-Front-Cache"] == "BYPASS"
+    with_credentials = front.get("/actualites/", headers={"Authorization": "Bearer x"})
+    assert with_credentials.headers["X-Front-Cache"] == "BYPASS"
+
+
+def test_pages_parvis_does_not_share_are_never_stored(front: Front) -> None:
+    for path in ("/recherche/?q=poubelle", "/signalements/nouveau/", "/healthz"):
+        front.get(path)
+        assert front.get(path).headers.get("X-Front-Cache") in ("MISS", None), path
+
+
+def test_a_publication_is_purged_from_the_front_cache_at_once(front: Front) -> None:
+    paths = front.shell(
+        "from parvis.content.models import FichePage; "
+        "f = FichePage.objects.live().order_by('pk').first(); "
+        "print(f.relative_url(f.get_site()), f.get_parent().relative_url(f.get_site()))"
+    ).split()
+    fiche, parent = paths
+    for path in (fiche, parent, "/lieux/"):
+        front.get(path)
+        assert front.get(path).headers["X-Front-Cache"] == "HIT", path
+    front.shell(
+        "from parvis.content.models import FichePage; "
+        "f = FichePage.objects.live().order_by('pk').first(); "
+        "f.title = 'Titre corrigé derrière nginx'; f.save_revision().publish()"
+    )
+    after = front.get(fiche)
+    assert after.headers["X-Front-Cache"] == "MISS"
+    assert "Titre corrigé derrière nginx" in after.text
+    assert front.get(parent).headers["X-Front-Cache"] == "MISS"  # the list that shows it
+    assert front.get("/lieux/").headers["X-Front-Cache"] == "HIT"  # the rest waits for its TTL
+
+
+def test_static_files_are_served_by_nginx_with_a_long_life(front: Front) -> None:
+    manifest = Path(front.env["PARVIS_VAR_DIR"]) / "static" / "staticfiles.json"
+    import json
+
+    hashed = json.loads(manifest.read_text())["paths"]["parvis/css/parvis.css"]
+    response = front.get(f"/static/{hashed}")
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Server"] == "nginx"
