@@ -15,6 +15,7 @@ from parvis.conversation.errors import ConversationLinkRevoked, ConversationNotF
 from parvis.conversation.models import Conversation, HandOff, Message
 from parvis.conversation.services.agents import ACCESS_SALT
 from parvis.conversation.services.retention import REMOVED
+from parvis.core.privacy import personal_data_mask
 
 ACCESS_MAX_AGE = 60 * 60 * 24 * 90
 # Words that carry no meaning for grouping similar questions.
@@ -132,6 +133,8 @@ def unanswered_questions(*, limit: int = 100) -> list[UnansweredGroup]:
     for text, kind in texts:
         if not text or text == REMOVED:
             continue
+        # Editors learn what to write, not who wrote: contact details typed in it are masked.
+        text = personal_data_mask(text)
         key = wording_key(text) or fold(text)
         counts[key] += 1
         kinds[key][kind] += 1
