@@ -28,7 +28,7 @@ REPORT = {
 def busy_portal(portal_env: dict[str, str]) -> Iterator[tuple[str, Path]]:
     """(base URL, SQLite file) of a portal whose writers wait 0.2 s for a lock, not 5 s."""
     if portal_env.get("DATABASE_URL"):
-        pytest.skip("SQLite's lock: the PostgreSQL run uses lock_timeout instead")
+        pytest.skip("SQLite busy timeout only: PostgreSQL lock timeouts are not exercised")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**portal_env, "PARVIS_BASE_URL": url, "PARVIS_SQLITE_TIMEOUT": "0.2"}
