@@ -60,13 +60,20 @@ _LOCATION = {
 class ReportIn(ObjectIn):
     model_config = ConfigDict(json_schema_extra=_LOCATION)
 
-    category: str = Field(..., description="Code de la catégorie (voir /open311/v2/services)")
-    # Not blank, and no NUL character (refused by the database).
+    # No NUL character anywhere: PostgreSQL cannot store (or even compare) one.
+    category: str = Field(
+        ...,
+        pattern=r"^[^\x00]*$",
+        description="Code de la catégorie (voir /open311/v2/services)",
+    )
+    # Not blank either.
     description: str = Field(..., max_length=4000, pattern=r"^[^\x00]*\S[^\x00]*$")
     lat: float | None = Field(None, ge=-90, le=90)
     long: float | None = Field(None, ge=-180, le=180)
-    address: str = Field("", max_length=250)
-    email: str | None = Field(None, description="Jamais publié ; pour prévenir le déclarant")
+    address: str = Field("", max_length=250, pattern=r"^[^\x00]*$")
+    email: str | None = Field(
+        None, pattern=r"^[^\x00]*$", description="Jamais publié ; pour prévenir le déclarant"
+    )
 
 
 class ReportPage(Schema):

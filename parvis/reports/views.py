@@ -172,7 +172,11 @@ def report_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def reports_list(request: HttpRequest) -> HttpResponse:
     """Public list with filters by quartier, category and status."""
-    filters = {k: request.GET.get(k, "")[:60] for k in ("quartier", "category", "status")}
+    # No NUL: PostgreSQL cannot compare text holding one (the filter would crash the page).
+    filters = {
+        k: request.GET.get(k, "")[:60].replace("\x00", "")
+        for k in ("quartier", "category", "status")
+    }
     qs = reports_public(**filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

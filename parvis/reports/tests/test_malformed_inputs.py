@@ -63,3 +63,19 @@ def test_quartier_feeds_stay_well_formed_with_control_characters(client, kind):
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert any(f"n° {report.pk}" in entry.title for entry in feed.entries)
+
+
+@pytest.mark.parametrize("name", ["quartier", "category", "status"])
+def test_list_filters_holding_a_nul_character_answer_a_list(client, name):
+    """PostgreSQL cannot compare text holding NUL: the filter drops it instead of a 500."""
+    assert client.get("/signalements/", {name: "a\x00b"}).status_code == 200
+    assert client.get("/api/v1/reports", {name: "a\x00b"}).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["category", "address", "email"])
+def test_api_report_with_a_nul_character_is_a_400(client, field):
+    body = {"category": "nid-de-poule", "description": "Trou", "address": "1 rue de la Paix"}
+    body[field] = "x\x00y"
+    response = client.post("/api/v1/reports", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]
