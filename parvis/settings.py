@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,7 +66,12 @@ INSTALLED_APPS = [
     "parvis.certification",
     "parvis.conversation",
     "parvis.reports",
+    "parvis.staff",
     "parvis",  # the assembled portal: commands that span every app (demo)
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -105,9 +111,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "parvis.staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a django-axes lockout into the back office's lockout page (429).
+    "axes.middleware.AxesMiddleware",
     # Last, so that a cached page still goes through every middleware above (request ID, access
     # log, security headers) exactly as a freshly rendered one.
     "parvis.core.pagecache.PageCacheMiddleware",
@@ -129,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "parvis.core.context_processors.portal",
+                "parvis.staff.context_processors.sso",
             ],
         },
     },
@@ -214,6 +225,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "parvis.staff.oidc.StaffOIDCBackend",  # answers only when PARVIS_OIDC_ENABLED
+]
+# Lockout after PARVIS_LOGIN_FAILURE_LIMIT failed logins of one username from one address, for
+# PARVIS_LOGIN_COOLOFF_MINUTES; the address is parvis.core.ratelimit.client_ip's (trusted
+# proxies only), so a forged X-Forwarded-For neither escapes nor resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("PARVIS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PARVIS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "parvis.staff.lockout.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "parvis.staff.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (AccessAttempt); no log of every login
+AXES_ENABLE_ADMIN = False  # Django's admin site is not served; use `parvis axes_reset…`
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # SQLite and PostgreSQL alike
+# Second factor (django-otp: TOTP apps and single-use backup codes). Required for every back-
+# office session in production; the demo and the tests offer it without requiring it.
+PARVIS_REQUIRE_2FA = env_bool("PARVIS_REQUIRE_2FA", HTTPS)
+OTP_TOTP_ISSUER = os.environ.get("PARVIS_OTP_ISSUER", "") or f"Parvis {_host}"
+# Agents' single sign-on through OpenID Connect (ProConnect): off unless issuer and client are
+# set. Endpoints default to ProConnect's paths under the issuer; agents are matched by e-mail
+# to existing back-office accounts, never created.
+PARVIS_OIDC_ISSUER = os.environ.get("PARVIS_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("PARVIS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("PARVIS_OIDC_CLIENT_SECRET", "")
+PARVIS_OIDC_ENABLED = bool(PARVIS_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_RP_SIGN_ALGO = os.environ.get("PARVIS_OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/token"
+OIDC_OP_USER_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/jwks"
+OIDC_OP_LOGOUT_ENDPOINT = f"{PARVIS_OIDC_ISSUER}/session/end"
+OIDC_RP_SCOPES = os.environ.get("PARVIS_OIDC_SCOPES", "openid email given_name usual_name uid")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("PARVIS_OIDC_ACR_VALUES", "eidas1")}
+# acr values accepted in the ID token, and those that count as a second factor.
+PARVIS_OIDC_ACR_ALLOWED = env_list("PARVIS_OIDC_ACR_ALLOWED", "eidas1,eidas2,eidas3")
+PARVIS_OIDC_MFA_ACR = env_list("PARVIS_OIDC_MFA_ACR", "eidas2,eidas3")
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "staff_oidc_callback"
+LOGIN_REDIRECT_URL = "/admin/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -368,6 +425,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Wagtail's reference-index tasks log twice per page save: noise, not events.
         "django_tasks": {"level": "WARNING"},
+        # django-axes narrates every login at INFO; its failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -402,6 +461,10 @@ PARVIS_RATELIMITS = {
     "open311.post": [(600, 60)],
     "open311.post.key": [(600, 60)],
     "api.create": [(60, 60)],
+    # Back-office password resets: per client address, and per e-mail address asked for
+    # (counted whether or not an account has it, so the limit reveals nothing).
+    "staff.password_reset": [(5, 3600), (20, 86400)],
+    "staff.password_reset.address": [(3, 3600)],
 }
 if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
     import json

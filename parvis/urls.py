@@ -11,6 +11,8 @@ from parvis.answers import views as answers_views
 from parvis.api import api
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
+from parvis.staff import oidc as staff_oidc
+from parvis.staff import views as staff_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -20,6 +22,15 @@ urlpatterns = [
     path("code-source/parvis.tar.gz", core_views.source_code_archive, name="source_archive"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("opensearch.xml", answers_views.opensearch, name="opensearch"),
+    # Before Wagtail's admin, so that its password reset gets Parvis' rate limits.
+    path(
+        "admin/password_reset/",
+        staff_views.PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
+    path("admin/logout/", staff_oidc.LogoutView.as_view(), name="wagtailadmin_logout"),
+    path("admin/sso/", staff_oidc.LoginView.as_view(), name="staff_oidc_login"),
+    path("admin/sso/retour/", staff_oidc.CallbackView.as_view(), name="staff_oidc_callback"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -8,59 +8,19 @@ started from the template exactly as an operator would (envsubst-style substitut
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
+import json
 import os
-import shutil
 import signal
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from string import Template
 
 import pytest
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from parvis.conftest import PARVIS, _fresh_postgres_url, free_port
-
-DEPLOY = Path(__file__).resolve().parents[3] / "deploy" / "nginx"
-PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+from parvis.core.tests.nginx_front import nginx_configure, nginx_start, self_signed
 
 
 class Front:
@@ -84,10 +44,8 @@ class Front:
 
 @pytest.fixture(scope="module")
 def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(nginx).exists() and PURGE_MODULE.exists(), "make test installs nginx"
     folder = tmp_path_factory.mktemp("front")
-    cert, key = _self_signed(folder)
+    cert, key = self_signed(folder)
     tls, plain, purge, upstream = free_port(), free_port(), free_port(), free_port()
     base = f"https://127.0.0.1:{tls}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -124,30 +82,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
         "PARVIS_PURGE_LISTEN": f"127.0.0.1:{purge}",
         "PARVIS_UPLOAD_MAX": "12m",
     }
-    site = Template((DEPLOY / "parvis.conf.template").read_text()).safe_substitute(values)
-    if not Path("/proc/net/if_inet6").exists():  # a sandbox without IPv6
-        site = "\n".join(line for line in site.splitlines() if "[::]" not in line)
-    (folder / "parvis.conf").write_text(site)
-    shutil.copy(DEPLOY / "parvis-proxy.conf", folder / "parvis-proxy.conf")
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    (folder / "nginx.conf").write_text(
-        f"load_module {PURGE_MODULE};\n{user}daemon off;\nworker_processes 1;\n"
-        f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n  include /etc/nginx/mime.types;\n"
-        f"  access_log {folder}/access.log;\n"
-        + "".join(
-            f"  {kind}_temp_path {folder}/tmp-{kind};\n"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        + "  include parvis.conf;\n}\n"
-    )
-    check = subprocess.run(
-        [nginx, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stderr
+    conf = nginx_configure(folder, values)
     server = subprocess.Popen(
         [PARVIS, "serve", "--bind", f"127.0.0.1:{upstream}", "--workers", "2"],
         env=env,
@@ -155,9 +90,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
         stdout=subprocess.DEVNULL,
         stderr=(folder / "gunicorn.log").open("ab"),
     )
-    proxy = subprocess.Popen(
-        [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf")], start_new_session=True
-    )
+    proxy = nginx_start(folder, conf)
     try:
         deadline = time.monotonic() + 120  # gunicorn's boot, through nginx (HTTPS only)
         while time.monotonic() < deadline:
@@ -229,8 +162,6 @@ def test_a_publication_is_purged_from_the_front_cache_at_once(front: Front) -> N
 
 def test_static_files_are_served_by_nginx_with_a_long_life(front: Front) -> None:
     manifest = Path(front.env["PARVIS_VAR_DIR"]) / "static" / "staticfiles.json"
-    import json
-
     hashed = json.loads(manifest.read_text())["paths"]["parvis/css/parvis.css"]
     response = front.get(f"/static/{hashed}")
     assert response.status_code == 200

@@ -84,6 +84,10 @@ class Command(BaseCommand):
                 profile.services.add(*Service.objects.filter(slug__in=services))
             role = group or "Administrateur"
             self.stdout.write(f"  {role:<14} {username:<12} mot de passe : {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  Double authentification : facultative dans la démo (menu du compte, "
+            "« Double authentification »), exigée en production (PARVIS_REQUIRE_2FA)."
+        )
         self.stdout.write("")
 
 
