@@ -438,6 +438,11 @@ PARVIS_SIGNING_KEY_FILE = os.environ.get(
     "PARVIS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signing.key")
 )
 PARVIS_LOG_ORIGIN = os.environ.get("PARVIS_LOG_ORIGIN", "")
+# Origins (scheme://host[:port]) whose pages the city certifies: `parvis verify` and /verifier/
+# refuse any other; the first one serves the pinned keys (/.well-known/parvis/keys.json).
+PARVIS_CERTIFIED_ORIGINS = env_list("PARVIS_CERTIFIED_ORIGINS") or [
+    "/".join(BASE_URL.split("/", 3)[:3]).lower()
+]
 PARVIS_VERIFY_MAX_UPLOAD = int(os.environ.get("PARVIS_VERIFY_MAX_UPLOAD", str(50 * 1024 * 1024)))
 
 # --- reports ----------------------------------------------------------------------------------
@@ -461,6 +466,7 @@ PARVIS_RATELIMITS = {
     "open311.post": [(600, 60)],
     "open311.post.key": [(600, 60)],
     "api.create": [(60, 60)],
+    "certification.quote": [(30, 60)],  # a quote search costs up to ~0.1 s of CPU
     # Back-office password resets: per client address, and per e-mail address asked for
     # (counted whether or not an account has it, so the limit reveals nothing).
     "staff.password_reset": [(5, 3600), (20, 86400)],

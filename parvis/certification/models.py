@@ -100,3 +100,31 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class ExportSnapshot(models.Model):
+    """An open-data file as published for one period, stored and certified once.
+
+    A file that changes with every request cannot be certified per request: the site serves, for
+    each period (a UTC day), one stored snapshot whose SHA-256 is a signed statement of the log,
+    so a downloaded copy can be checked later (``parvis verify FILE``).
+    """
+
+    url = models.CharField(_("adresse publique"), max_length=1000)
+    period = models.CharField(_("période"), max_length=20)  # "2026-11-30"
+    name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type de contenu"), max_length=100)
+    content = models.BinaryField(_("contenu"))
+    sha256 = models.CharField(_("empreinte"), max_length=64)
+    entry_index = models.BigIntegerField(_("entrée du journal"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instantané de données publiques")
+        verbose_name_plural = _("instantanés de données publiques")
+        constraints = [
+            models.UniqueConstraint(fields=["url", "period"], name="cert_snapshot_url_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period})"

@@ -7,18 +7,20 @@ or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
 from parvis.certification import merkle, note, tree
 from parvis.certification.canonical import canonical, normalise, sha256_hex
 from parvis.certification.keys import log_origin, signer
-from parvis.certification.models import Checkpoint, LogEntry, LogHead
+from parvis.certification.models import Checkpoint, ExportSnapshot, LogEntry, LogHead
 from parvis.certification.statements import (
     page_fields,
     page_media,
@@ -158,3 +160,40 @@ def export_certify(*, name: str, content: bytes, url: str) -> LogEntry:
         body=body,
         file_sha256=digest,
     )
+
+
+def export_snapshot(
+    *,
+    url: str,
+    name: str,
+    content_type: str,
+    produce: Callable[[], bytes],
+    period: str | None = None,
+) -> ExportSnapshot:
+    """The stored, certified snapshot of the file at ``url`` for ``period`` (default: today, UTC).
+
+    The first request of a period produces the file, certifies it and stores it, in one
+    transaction; every later request of that period gets the same bytes. Two first requests at
+    once: one wins the unique (url, period), the other rolls back and reads the winner's.
+    """
+    period = period or timezone.now().astimezone(dt.UTC).date().isoformat()
+    found = ExportSnapshot.objects.filter(url=url, period=period).first()
+    if found is not None:
+        return found
+    content = produce()
+    stem, dot, extension = name.rpartition(".")
+    dated = f"{stem}-{period}.{extension}" if dot else f"{name}-{period}"
+    try:
+        with transaction.atomic():
+            entry = export_certify(name=dated, content=content, url=url)
+            return ExportSnapshot.objects.create(
+                url=url,
+                period=period,
+                name=dated,
+                content_type=content_type,
+                content=content,
+                sha256=entry.file_sha256,
+                entry_index=entry.index,
+            )
+    except IntegrityError:
+        return ExportSnapshot.objects.get(url=url, period=period)

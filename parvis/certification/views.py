@@ -11,16 +11,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parvis.certification import selectors, tree
 from parvis.certification.canonical import b64
 from parvis.certification.models import LogEntry
-from parvis.certification.quotes import quote_search
+from parvis.certification.pagecheck import origin_check, page_verify
+from parvis.certification.quotes import MAX_TOKENS, QuoteTooLong, quote_search
 from parvis.certification.verify import VerificationError, bundle_verify
+from parvis.core.ratelimit import ratelimit_request
 
 CORS = {"Access-Control-Allow-Origin": "*"}  # public data: any verifier may fetch it
 
@@ -112,14 +118,26 @@ def lookup(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"sha256": digest, "entries": [e.index for e in entries]}, headers=CORS)
 
 
-def _path_of(url: str) -> str | None:
-    """The portal path of a pasted URL; None when it points to another site."""
+def _path_of(url: str) -> str:
+    """The portal path of a pasted address (a path alone is one of ours).
+
+    ValueError with a French message when it is unreadable or on another origin than the
+    city's (``PARVIS_CERTIFIED_ORIGINS``): the same rule as ``parvis verify``.
+    """
     url = url.strip()
-    parts = urlsplit(url if "://" in url or url.startswith("/") else f"https://{url}")
-    own = {urlsplit(settings.BASE_URL).hostname, *settings.ALLOWED_HOSTS}
-    if parts.hostname and parts.hostname not in own:
-        return None
-    path = parts.path or "/"
+    scheme = urlsplit(settings.BASE_URL).scheme
+    if url.startswith("//"):
+        url = f"{scheme}:{url}"
+    if not url.startswith("/"):
+        url = url if "://" in url else f"{scheme}://{url}"
+        try:
+            origin_check(url, list(settings.PARVIS_CERTIFIED_ORIGINS))
+        except VerificationError as exc:
+            raise ValueError(str(exc)) from exc
+    try:
+        path = urlsplit(url).path or "/"
+    except ValueError as exc:
+        raise ValueError(_("Cette adresse est illisible.")) from exc
     return path if path.endswith("/") else path + "/"
 
 
@@ -136,20 +154,105 @@ def _versions(path: str) -> list[dict[str, Any]]:
     return versions
 
 
+def _served_html(request: HttpRequest, path: str) -> str | None:
+    """The page the portal serves at ``path``, rendered in this process (no HTTP to itself)."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    sub = HttpRequest()
+    sub.method = "GET"
+    sub.path = sub.path_info = path
+    sub.META = {
+        key: value
+        for key, value in request.META.items()
+        if key in ("SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "wsgi.url_scheme", "REMOTE_ADDR")
+    }
+    sub.META["PATH_INFO"] = path
+    sub.user = AnonymousUser()
+    with translation.override(language):
+        try:
+            match = resolve(path)
+            response = match.func(sub, *match.args, **match.kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        except (Http404, PermissionDenied):
+            return None
+    if response.status_code != 200:
+        return None
+    return response.content.decode(response.charset or "utf-8", "replace")
+
+
+def _served_verdict(request: HttpRequest, path: str, versions: list[dict[str, Any]]) -> str:
+    """Apply the rules of ``parvis verify`` to the page served at ``path`` (keys: our own)."""
+    latest = versions[0]["entry"] if versions else None
+    if latest is None:
+        return ""
+    if latest.kind != "publication":
+        return _("Cette page a été retirée par la Ville (dernière version certifiée).")
+    html = _served_html(request, path)
+    if html is None:
+        return _("La page n'est plus servie à cette adresse.")
+    try:
+        page_verify(
+            url=f"{settings.PARVIS_CERTIFIED_ORIGINS[0]}{path}",
+            html=html,
+            bundle=selectors.bundle_for(latest),
+            keys=selectors.keys_document(),
+            origins=list(settings.PARVIS_CERTIFIED_ORIGINS),
+        )
+    except (VerificationError, LookupError) as exc:
+        return _("La page servie ne correspond pas à sa version certifiée : %(reason)s") % {
+            "reason": exc
+        }
+    return ""
+
+
+def _certified_elsewhere(path: str) -> str:
+    """For an address with no certified version, the address the proof is about, if any.
+
+    (``/en/demarches/`` shows the French page ``/demarches/``: the proof does not cover it.)
+    """
+    language = translation.get_language_from_path(path)
+    if language and language != settings.LANGUAGE_CODE:
+        original = path.removeprefix(f"/{language}")
+        if selectors.entries_for_path(path=original):
+            return original
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Residents check a URL, a quoted sentence, or a file against the certified log."""
     context: dict[str, Any] = {"url": request.GET.get("url", ""), "q": request.GET.get("q", "")}
     if context["url"]:
-        path = _path_of(context["url"])
-        if path is None:
+        try:
+            path = _path_of(context["url"][:2000])
+        except ValueError as exc:
             context["url_error"] = _("Cette adresse n'est pas une page du portail de la Ville.")
+            context["url_reason"] = str(exc)
         else:
             context["versions"] = _versions(path)
+            if context["versions"]:
+                context["served_problem"] = _served_verdict(request, path, context["versions"])
+                context["served_ok"] = not context["served_problem"]
+            else:
+                context["elsewhere"] = _certified_elsewhere(path)
     if context["q"]:
+        wait = ratelimit_request(request, scope="certification.quote")
+        if wait is not None:
+            response = render(
+                request,
+                "certification/verify.html",
+                {**context, "q_error": _("Trop de recherches : réessayez dans un instant.")},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
         try:
-            context["matches"] = quote_search(text=context["q"][:2000])
+            context["matches"] = quote_search(text=context["q"])
             context["quote_done"] = True
+        except QuoteTooLong:
+            context["q_error"] = _(
+                "Collez un extrait d'au plus %(count)s mots : une phrase ou un paragraphe."
+            ) % {"count": MAX_TOKENS}
         except ValueError:
             context["q_error"] = _("Collez une phrase d'au moins trois mots.")
     if request.method == "POST":

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from parvis.certification.models import ExportSnapshot
+from parvis.certification.services import export_snapshot
 from parvis.content.models import Quartier
 from parvis.core.text import xml_safe
 from parvis.reports.models import Report
@@ -60,20 +65,81 @@ def reports_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def opendata_json(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(reports_counts(), cls=DjangoJSONEncoder, ensure_ascii=False)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+def _counts_json() -> bytes:
+    return json.dumps(reports_counts(), cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
-def opendata_csv(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="signalements-comptes.csv"'
+def _counts_csv() -> bytes:
+    out = io.StringIO()
     writer = csv.DictWriter(
-        response, fieldnames=["category", "category_name", "quartier", "status", "count"]
+        out, fieldnames=["category", "category_name", "quartier", "status", "count"]
     )
     writer.writeheader()
     writer.writerows(reports_counts())
+    return out.getvalue().encode()
+
+
+def _geojson_all() -> bytes:
+    qs = reports_public().filter(latitude__isnull=False)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r.longitude, r.latitude]},
+            "properties": {
+                k: v for k, v in report_public_dict(r).items() if k not in ("lat", "long")
+            },
+        }
+        for r in qs
+    ]
+    data = {"type": "FeatureCollection", "features": features}
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+
+
+_OPEN_DATA = {
+    "reports:opendata_json": ("signalements-comptes.json", "application/json", _counts_json),
+    "reports:opendata_csv": ("signalements-comptes.csv", "text/csv", _counts_csv),
+    "reports:opendata_geojson": ("signalements.geojson", "application/geo+json", _geojson_all),
+}
+
+
+def _open_data(request: HttpRequest, route: str) -> HttpResponse:
+    """Today's certified snapshot of an open-data file (or a past day's: ``?periode=…``).
+
+    Each file is produced at most once per UTC day, stored, and its SHA-256 signed in the
+    transparency log; the response links the proof (``Link: …; rel="describedby"``).
+    """
+    name, content_type, produce = _OPEN_DATA[route]
+    with translation.override(settings.LANGUAGE_CODE):  # one file whatever the page language
+        url = f"{settings.BASE_URL}{reverse(route)}"
+        period = request.GET.get("periode", "")
+        if period:
+            snapshot = ExportSnapshot.objects.filter(url=url, period=period[:20]).first()
+            if snapshot is None:
+                raise Http404
+        else:
+            snapshot = export_snapshot(
+                url=url, name=name, content_type=content_type, produce=produce
+            )
+    response = HttpResponse(
+        bytes(snapshot.content), content_type=f"{snapshot.content_type}; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{snapshot.name}"'
+    proof = reverse("certification_bundle", args=[snapshot.entry_index])
+    response["Link"] = f'<{proof}>; rel="describedby"; type="application/json"'
     return response
+
+
+def opendata_json(request: HttpRequest) -> HttpResponse:
+    return _open_data(request, "reports:opendata_json")
+
+
+def opendata_csv(request: HttpRequest) -> HttpResponse:
+    return _open_data(request, "reports:opendata_csv")
+
+
+def opendata_geojson(request: HttpRequest) -> HttpResponse:
+    """Every public report with a position (the map's ``carte.geojson`` stays live)."""
+    return _open_data(request, "reports:opendata_geojson")
 
 
 class QuartierFeed(Feed):

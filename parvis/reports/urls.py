@@ -15,6 +15,7 @@ urlpatterns = [
     path("carte.geojson", public_data.reports_geojson, name="geojson"),
     path("donnees.json", public_data.opendata_json, name="opendata_json"),
     path("donnees.csv", public_data.opendata_csv, name="opendata_csv"),
+    path("donnees.geojson", public_data.opendata_geojson, name="opendata_geojson"),
     path("quartier/<slug:slug>/rss/", public_data.QuartierFeed(), name="feed_rss"),
     path("quartier/<slug:slug>/atom/", public_data.QuartierAtomFeed(), name="feed_atom"),
 ]

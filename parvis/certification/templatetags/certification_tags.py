@@ -1,4 +1,10 @@
-"""``{% certified_entry page as entry %}``: the latest signed log entry of a page, if any."""
+"""Template tags of the certified line.
+
+``{% certified_entry page as entry %}``: the latest signed log entry of a page, only when it is
+about the address being served (an English URL of a French page is not what was signed).
+``{% certified_elsewhere page as entry %}``: that entry when the page is served at another
+address (the certified version is the one at ``entry.path``).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,8 @@ from parvis.certification.selectors import page_entry_latest
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def certified_entry(context: Any, page: Any) -> LogEntry | None:
-    """Cached per render: the head link and the footer line share one query."""
+def _latest(context: Any, page: Any) -> LogEntry | None:
+    """Cached per render: the head link, the region and the footer line share one query."""
     if page is None or not getattr(page, "pk", None):
         return None
     cache = context.render_context.setdefault("certification_entries", {})
@@ -22,3 +27,24 @@ def certified_entry(context: Any, page: Any) -> LogEntry | None:
         found = page_entry_latest(page_id=page.pk)
         cache[page.pk] = found if found and found.kind == LogEntry.Kind.PUBLICATION else None
     return cache[page.pk]
+
+
+def _served_path(context: Any) -> str | None:
+    request = context.get("request")
+    return getattr(request, "path", None)
+
+
+@register.simple_tag(takes_context=True)
+def certified_entry(context: Any, page: Any) -> LogEntry | None:
+    found = _latest(context, page)
+    if found is None or _served_path(context) not in (None, found.path):
+        return None
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def certified_elsewhere(context: Any, page: Any) -> LogEntry | None:
+    found = _latest(context, page)
+    if found is None or _served_path(context) in (None, found.path):
+        return None
+    return found

@@ -236,7 +236,8 @@ def test_verify_page_with_results(portal_url, browser):
         "La mairie distribue des licornes gratuites le lundi"
     )
     follow(page.get_by_role("button", name="Vérifier la phrase"))
-    assert "jamais publié" in page.content() or "pas publié ce texte" in page.content()
+    content = page.content()
+    assert "aucune publication certifiée" in content or "pas publié ce texte" in content
     audit.check(page, "vérifier une phrase (non publiée)")
     context.close()
     audit.assert_clean()

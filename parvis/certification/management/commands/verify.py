@@ -1,31 +1,34 @@
 """``parvis verify URL|FILE|BUNDLE``: check a certified publication without trusting the server.
 
-The signature and the inclusion proof are checked locally with the city's public key (pin it
-with ``--keys keys.json``; otherwise it is fetched from the portal). Exit code 0 when valid.
+The signature and the inclusion proof are checked locally with the city's public keys, taken
+from a pinned source only: ``--keys keys.json``, or the city's own origin (``--origin``, default
+``PARVIS_CERTIFIED_ORIGINS``), never from the host of the page being checked. For a URL, the
+page's origin must be the city's, the proof must be about that path, and the text the page
+serves must be the signed text (see ``parvis.certification.pagecheck``). Exit code 0 when valid.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from parvis.certification.pagecheck import bundle_link, origin_check, page_verify
 from parvis.certification.verify import VerificationError, bundle_verify
 
-_LINK = re.compile(r'<link rel="alternate" type="application/json"[^>]*href="([^"]+)"')
+MAX_DOWNLOAD = 20 * 1024 * 1024
 
 
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 — http(s) only
-        return response.read()
+        return response.read(MAX_DOWNLOAD)
 
 
 class Command(BaseCommand):
@@ -33,8 +36,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("target", help="URL d'une page, fichier de données ou preuve JSON")
-        parser.add_argument("--keys", help="fichier keys.json (sinon téléchargé du portail)")
-        parser.add_argument("--server", default="", help="portail (défaut : PARVIS_BASE_URL)")
+        parser.add_argument(
+            "--keys", help="fichier keys.json épinglé (sinon pris sur l'origine de la Ville)"
+        )
+        parser.add_argument(
+            "--origin",
+            action="append",
+            default=[],
+            help="origine du portail de la Ville, ex. https://nantes.example (répétable ; "
+            "défaut : PARVIS_CERTIFIED_ORIGINS)",
+        )
+        parser.add_argument("--server", default="", help="alias de --origin pour un fichier")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -49,42 +61,54 @@ class Command(BaseCommand):
 
     def _run(self, options: dict[str, Any]) -> str:
         target: str = options["target"]
-        server = (options["server"] or settings.BASE_URL).rstrip("/")
-        expect_sha = expect_path = None
+        origins = [o.rstrip("/") for o in options["origin"]] or (
+            [options["server"].rstrip("/")]
+            if options["server"]
+            else list(settings.PARVIS_CERTIFIED_ORIGINS)
+        )
+        home = origins[0]
         if target.startswith(("http://", "https://")):
-            server = f"{urlsplit(target).scheme}://{urlsplit(target).netloc}"
-            found = _LINK.search(_get(target).decode("utf-8", "replace"))
-            if not found:
-                raise VerificationError("Cette page n'a pas de preuve de certification.")
-            bundle = json.loads(_get(urljoin(target, found.group(1))))
-            expect_path = urlsplit(target).path
+            origin_check(target, origins)  # before any download
+        if options["keys"]:
+            keys = json.loads(Path(options["keys"]).read_bytes())
+        else:
+            keys = json.loads(_get(f"{home}/.well-known/parvis/keys.json"))
+        note = ""
+        if target.startswith(("http://", "https://")):
+            origin_check(target, origins)
+            html = _get(target).decode("utf-8", "replace")
+            proof_url = urljoin(target, bundle_link(html))
+            origin_check(proof_url, origins)
+            bundle = json.loads(_get(proof_url))
+            checked = page_verify(url=target, html=html, bundle=bundle, keys=keys, origins=origins)
+            result = checked.result
+            if checked.outside:
+                note = (
+                    f" {checked.outside} passage(s) de la page (lieux, services, horaires, "
+                    "autres pages, dates) ne sont pas couverts par cette signature."
+                )
         else:
             raw = Path(target).read_bytes()
             try:
                 bundle = json.loads(raw)
             except ValueError:
                 bundle = None
+            expect_sha = None
             if not (isinstance(bundle, dict) and "inclusion_proof" in bundle):
                 expect_sha = hashlib.sha256(raw).hexdigest()
-                found = json.loads(_get(f"{server}/transparence/lookup?sha256={expect_sha}"))
+                found = json.loads(_get(f"{home}/transparence/lookup?sha256={expect_sha}"))
                 if not found["entries"]:
-                    raise VerificationError("La Ville n'a jamais publié ce fichier.")
-                bundle = json.loads(
-                    _get(f"{server}/transparence/bundle/{found['entries'][0]}.json")
-                )
-        if options["keys"]:
-            keys = json.loads(Path(options["keys"]).read_bytes())
-        else:
-            keys = json.loads(_get(f"{server}/.well-known/parvis/keys.json"))
-        result = bundle_verify(bundle, keys)
+                    raise VerificationError(
+                        "Ce fichier ne figure dans aucune publication certifiée du journal."
+                    )
+                bundle = json.loads(_get(f"{home}/transparence/bundle/{found['entries'][0]}.json"))
+            result = bundle_verify(bundle, keys)
+            if expect_sha and result.statement.get("sha256") != expect_sha:
+                raise VerificationError("La preuve ne porte pas sur ce fichier.")
         statement = result.statement
-        if expect_sha and statement.get("sha256") != expect_sha:
-            raise VerificationError("La preuve ne porte pas sur ce fichier.")
-        if expect_path and urlsplit(statement.get("url", "")).path != expect_path:
-            raise VerificationError("La preuve ne porte pas sur cette page.")
         return (
             f"« {statement.get('title') or statement.get('name')} », "
             f"{statement.get('type')} version {statement.get('version')} du "
             f"{statement.get('published_at')}, signée par la clé {result.kid}, "
-            f"entrée {result.index} d'un journal de {result.tree_size} entrées."
+            f"entrée {result.index} d'un journal de {result.tree_size} entrées.{note}"
         )
