@@ -4,10 +4,12 @@
   uses), so page tests exercise real content; each test still runs in its own transaction.
 - ``portal_url`` runs the real portal in another process (``parvis demo --no-serve`` then
   ``parvis serve``) against its own database, for browser and HTTP tests.
+- ``s3_endpoint`` runs one S3-compatible server (moto's, over HTTP on loopback) for the session.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -22,6 +24,16 @@ import pytest
 import requests
 
 PARVIS = str(Path(sys.executable).with_name("parvis"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _log_watermark_apart(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The test log's high-water mark lives in the session's folder, never beside the demo's
+    key in var/ (the demo database there holds another log)."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("watermark")
+    settings.PARVIS_LOG_WATERMARK_FILE = str(folder / "log-watermark.json")
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +91,12 @@ def portal_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment of a separate portal process, with its own var/ and database."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PARVIS_VAR_DIR"] = str(tmp_path_factory.mktemp("portal-var"))
+    # One portal serves the whole session, every request from 127.0.0.1: the public-write
+    # limits (tested on their own in core/tests/test_writes.py) would stop it mid-run.
+    from django.conf import settings
+
+    generous = {door: [[10**9, 60]] for door in settings.PARVIS_RATELIMITS}
+    env["PARVIS_RATELIMITS_JSON"] = json.dumps(generous)
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
         env["DATABASE_URL"] = _fresh_postgres_url(database_url, "e2e")
@@ -107,3 +125,17 @@ def portal_url(portal_env: dict[str, str]) -> Iterator[str]:
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """URL of a real S3-compatible HTTP server (moto) on loopback, shared by the session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()

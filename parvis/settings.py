@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "ninja",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: a door refuses it on its headers first.
+    "parvis.core.writes.PublicWriteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -164,6 +167,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks (parvis worker) ---------------------------------------------------------
+
+# Parvis's own jobs (outbox, purges, scheduled publishing, log checks…) go to the "background"
+# backend: a queue in the same database, so a job enqueued with a change commits or rolls back
+# with it and never lives only in Redis. `parvis worker` runs them. Wagtail's own housekeeping
+# tasks (reference index) stay on the default, immediate backend, as Wagtail ships them.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# Seconds the worker waits between two looks at the queue when it is empty.
+PARVIS_WORKER_INTERVAL = float(os.environ.get("PARVIS_WORKER_INTERVAL", "1"))
+# Outbox: attempts before a message is dead-lettered, and the first retry delay in seconds
+# (doubled at each failure, with jitter, capped at six hours).
+PARVIS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PARVIS_OUTBOX_MAX_ATTEMPTS", "8"))
+PARVIS_OUTBOX_RETRY_SECONDS = int(os.environ.get("PARVIS_OUTBOX_RETRY_SECONDS", "60"))
+# Seconds a worker owns a claimed message; past it, another worker may take it over.
+PARVIS_OUTBOX_LEASE_SECONDS = int(os.environ.get("PARVIS_OUTBOX_LEASE_SECONDS", "300"))
 
 # --- Cache (Redis when configured) ------------------------------------------------------------
 
@@ -355,6 +377,34 @@ STORAGES = {
         )
     },
 }
+# Files only the portal may hand out, through its own views (report photos): never under
+# MEDIA_URL, so a hidden report's photos stop being reachable the moment it is hidden.
+PARVIS_PRIVATE_ROOT = Path(os.environ.get("PARVIS_PRIVATE_ROOT", VAR_DIR / "private"))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PARVIS_PRIVATE_ROOT), "base_url": "/-/private/"},
+}
+
+# Object storage (S3-compatible: Scaleway, OVHcloud, Outscale, MinIO, Garage, AWS…) for media and
+# private files when a bucket is configured; the filesystem otherwise. Static files stay on
+# WhiteNoise. One bucket, two prefixes: `media/` (images, renditions, documents) and `private/`
+# (report photos), which always gets short-lived signed URLs and is never behind the CDN domain.
+PARVIS_S3_BUCKET = os.environ.get("PARVIS_S3_BUCKET", "")
+if PARVIS_S3_BUCKET:
+    from parvis.core.s3 import s3_credentials, s3_storages
+
+    _s3_storages, PARVIS_MEDIA_ORIGINS = s3_storages(os.environ)
+    STORAGES.update(_s3_storages)
+    _s3_keys = s3_credentials(os.environ)
+    AWS_S3_ACCESS_KEY_ID = _s3_keys["AWS_S3_ACCESS_KEY_ID"]
+    AWS_S3_SECRET_ACCESS_KEY = _s3_keys["AWS_S3_SECRET_ACCESS_KEY"]
+else:
+    PARVIS_MEDIA_ORIGINS = []
+# Pages load images from the bucket's origin: the one other origin `img-src` allows.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += PARVIS_MEDIA_ORIGINS
+# Documents go through Wagtail's view (privacy of collections is checked on every download) and
+# are streamed from the storage, whatever it is.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 if not HTTPS:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 # Tests and the demo run without collectstatic having been called by hand.
@@ -380,6 +430,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Email ------------------------------------------------------------------------------------
 
+# An address a resident types gets nothing but a confirmation email until its owner follows the
+# signed link, valid this many days; at most this many confirmation emails per address a day.
+PARVIS_ADDRESS_CONFIRM_DAYS = int(os.environ.get("PARVIS_ADDRESS_CONFIRM_DAYS", "7"))
+PARVIS_CONFIRMATION_EMAILS_PER_DAY = int(os.environ.get("PARVIS_CONFIRMATION_EMAILS_PER_DAY", "3"))
+
 EMAIL_BACKEND = os.environ.get(
     "PARVIS_EMAIL_BACKEND",
     "django.core.mail.backends.filebased.EmailBackend"
@@ -389,6 +444,8 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("PARVIS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PARVIS_EMAIL_PORT", "25"))
+# Seconds before a silent SMTP server is given up on (the message is retried later).
+EMAIL_TIMEOUT = int(os.environ.get("PARVIS_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get(
     "PARVIS_FROM_EMAIL", f"Ville de {PARVIS_CITY_NAME} <ne-pas-repondre@{_host}>"
 )
@@ -437,6 +494,11 @@ LOGGING = {
 PARVIS_SIGNING_KEY_FILE = os.environ.get(
     "PARVIS_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signing.key")
 )
+# The log's high-water mark (size and root of the last checkpoint), beside the key, outside the
+# database and its backups: a database restored behind it refuses to start (certification.E002).
+PARVIS_LOG_WATERMARK_FILE = os.environ.get(
+    "PARVIS_LOG_WATERMARK_FILE", str(Path(PARVIS_SIGNING_KEY_FILE).with_name("log-watermark.json"))
+)
 PARVIS_LOG_ORIGIN = os.environ.get("PARVIS_LOG_ORIGIN", "")
 # Origins (scheme://host[:port]) whose pages the city certifies: `parvis verify` and /verifier/
 # refuse any other; the first one serves the pinned keys (/.well-known/parvis/keys.json).
@@ -458,14 +520,27 @@ if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
 PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
 PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))
 PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BYTES", "10485760"))
+# Pixels an uploaded image may have, checked on its header before any decoding (a 6 KB PNG can
+# declare 7000×7000 pixels). Also Pillow's MAX_IMAGE_PIXELS and Wagtail's image upload cap.
+PARVIS_UPLOAD_MAX_PIXELS = int(os.environ.get("PARVIS_UPLOAD_MAX_PIXELS", "40000000"))
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = PARVIS_UPLOAD_MAX_PIXELS
 PARVIS_OPEN311_JURISDICTION = os.environ.get("PARVIS_OPEN311_JURISDICTION", _host)
-# (hits, window in seconds) per client address, and per API key for Open311.
+# The public-write policy (parvis.core.writes), per door. Limits: [(hits, window in seconds)]
+# per client address, and per API key under "<door>.key"; each door has a short window and a
+# daily cap. See docs/configuration.md.
 PARVIS_RATELIMITS = {
-    "reports.create": [(10, 600), (50, 86400)],
-    "reports.support": [(30, 600)],
-    "open311.post": [(600, 60)],
-    "open311.post.key": [(600, 60)],
-    "api.create": [(60, 60)],
+    "reports.create": [(10, 600), (50, 86400)],  # the web form
+    "api.create": [(10, 600), (50, 86400)],  # POST /api/v1/reports
+    "open311.post": [(60, 600), (500, 86400)],  # per address (an integrator's server)
+    "open311.post.key": [(600, 600), (5000, 86400)],  # per Open311 API key
+    "reports.support": [(30, 600), (200, 86400)],
+    "reports.flag": [(10, 600), (30, 86400)],
+    "conversations.start": [(10, 600), (50, 86400)],  # web and API
+    "conversations.message": [(30, 600), (300, 86400)],  # web and API
+    "answers.agent_question": [(5, 600), (20, 86400)],
+    "answers.feedback": [(30, 600), (300, 86400)],
+    "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
+    "core.address_confirm": [(20, 600), (100, 86400)],
     "certification.quote": [(30, 60)],  # a quote search costs up to ~0.1 s of CPU
     # Back-office password resets: per client address, and per e-mail address asked for
     # (counted whether or not an account has it, so the limit reveals nothing).
@@ -476,6 +551,17 @@ if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deploymen
     import json
 
     PARVIS_RATELIMITS.update(json.loads(os.environ["PARVIS_RATELIMITS_JSON"]))
+# Largest request body per door, refused (413) on its Content-Length before it is read.
+PARVIS_WRITE_MAX_BODY = {
+    "default": 64 * 1024,
+    "reports.create": 3 * PARVIS_REPORTS_PHOTO_MAX_BYTES + 256 * 1024,  # three photos
+    "open311.post": 256 * 1024,
+    "certification.verify": PARVIS_VERIFY_MAX_UPLOAD + 64 * 1024,
+}
+# Django's own caps, coherent with the doors': form fields (not files) in memory at most 2.5 MB
+# (the back office posts long pages); uploads above 1 MB stream to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # --- answers ----------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,13 @@ class AgentQuestionForm(forms.Form):
     )
     # Honeypot: hidden from people (CSS + aria-hidden), filled by robots.
     website = forms.CharField(label=_("Ne pas remplir"), required=False)
+    # A resubmission (double click, retry after a timeout) replays the first answer.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
 
     def add_error(self, field: str | None, error: object) -> None:
         super().add_error(field, error)

@@ -20,6 +20,7 @@ from parvis.answers.selectors import CONFIDENT, answer_query
 from parvis.answers.services import feedback_record, query_log_record
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise
 from parvis.content.models import Audience, ParcoursPage, Quartier, Theme
+from parvis.core.writes import public_write
 
 PER_PAGE = 10
 FACET_LABELS = {"type": "Type", "theme": "Thème", "audience": "Public", "quartier": "Quartier"}
@@ -94,6 +95,7 @@ def _related_parcours(response) -> list[ParcoursPage]:  # noqa: ANN001
 
 
 @require_POST
+@public_write("answers.feedback")
 def feedback(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST)
     if form.is_valid():

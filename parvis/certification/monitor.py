@@ -34,15 +34,38 @@ class CheckReport:
         return not self.problems
 
 
-def log_check() -> CheckReport:
-    """Verify the stored log end to end; problems are French sentences."""
+def _seen_checkpoint(text: str, report: CheckReport) -> tuple[int, bytes] | None:
+    """(size, root) of a checkpoint seen earlier (a signed note, or a monitor's state file)."""
+    import json
+
+    try:
+        text = json.loads(text)["checkpoint"]
+    except (ValueError, KeyError, TypeError):
+        pass  # a plain signed note
+    try:
+        seen = checkpoint_verify(text, keys_document())
+    except VerificationError as exc:
+        report.problems.append(f"Point de contrôle déjà vu invalide : {exc}")
+        return None
+    return seen.size, seen.root
+
+
+def log_check(*, since: str | None = None) -> CheckReport:
+    """Verify the stored log end to end; problems are French sentences.
+
+    ``since`` is the text of a checkpoint seen earlier (or a ``parvis monitor`` state file):
+    the stored log must still contain that tree, leaf for leaf.
+    """
     report = CheckReport()
+    seen = _seen_checkpoint(since, report) if since is not None else None
     keys = {key["kid"]: key for key in keys_document()["keys"]}
     nodes = {
         (level, index): bytes(value)
         for level, index, value in MerkleNode.objects.values_list("level", "index", "hash")
     }
     sizes = set(Checkpoint.objects.values_list("size", flat=True))
+    if seen is not None:
+        sizes.add(seen[0])
     roots: dict[int, bytes] = {}
     chains: dict[str, tuple[str, int]] = {}
     compact = merkle.CompactRange()
@@ -58,6 +81,11 @@ def log_check() -> CheckReport:
     if report.entries != log_size():
         report.problems.append("Le nombre d'entrées ne correspond pas à la taille du journal.")
     _check_checkpoints(roots, nodes, report)
+    if seen is not None and seen[0] > 0 and roots.get(seen[0]) != seen[1]:
+        report.problems.append(
+            f"Le journal a été tronqué ou réécrit : il ne contient plus l'arbre de {seen[0]} "
+            "entrées du point de contrôle déjà vu."
+        )
     return report
 
 

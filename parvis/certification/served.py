@@ -12,10 +12,12 @@ its statement when:
   (``METADATA_FIELDS`` — seo_title, search_description, alternative_questions — are not shown in
   it; the block type names of a StreamField are structure, not text).
 
-Elements marked ``data-uncertified`` inside the region show other objects (places, services,
-opening hours, cards of other pages, dates, tags) that this statement does not sign; they are
-left out of the comparison and counted, so the verifier can say how much of the page its
-signature does not cover.
+Elements marked ``data-uncertified`` inside the region are left out of the word comparison and
+counted, so the verifier can say how much of the page it did not compare: what the clock
+computes (the live opening status), values the statement signs as data but the page shows
+formatted (opening hours and exceptions, dates, tags: signed in ``fields``/``related``), and cards
+of other pages (each certified by its own statement). A Fiche's places and service contact, a
+Lieu's kind and quartier and a Parcours's steps are compared word for word.
 
 Words are compared after ``normalise_tokens`` (case, accents, punctuation, typographic quotes),
 so more signed fields only make the comparison stricter.
@@ -38,6 +40,7 @@ OUTSIDE = "data-uncertified"
 MAX_SEGMENTED = 60  # longer blocks must be signed text or labels as a whole
 # Signed but not shown in the region: page metadata and search phrasings.
 METADATA_FIELDS = frozenset({"seo_title", "search_description", "alternative_questions"})
+TEXT_KINDS = frozenset({"text", "html", "stream"})
 _BLOCKS = (
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p section table tbody td tfoot th thead tr ul"
@@ -167,7 +170,9 @@ def served_content_check(*, html: str, statement: dict[str, Any]) -> int:
         raise VerificationError("Le titre signé n'apparaît pas dans la page servie.")
     expected = []
     for field in statement.get("fields", []):
-        if field.get("name") in METADATA_FIELDS:
+        # Text the page must show as written; values (dates, numbers, choices, references) are
+        # signed as data and shown formatted, so they are checked as signed words, not lines.
+        if field.get("name") in METADATA_FIELDS or field.get("kind") not in TEXT_KINDS:
             continue
         structure = _stream_types(field.get("value")) if field.get("kind") == "stream" else set()
         expected += [

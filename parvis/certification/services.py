@@ -24,9 +24,11 @@ from parvis.certification.models import Checkpoint, ExportSnapshot, LogEntry, Lo
 from parvis.certification.statements import (
     page_fields,
     page_media,
+    page_related,
     rfc3339,
     searchable_text,
 )
+from parvis.certification.watermark import watermark_record
 
 
 def _page_location(page: Page) -> tuple[str, str]:
@@ -59,6 +61,7 @@ def statement_append(
     body: dict[str, Any],
     file_sha256: str = "",
     checkpoint: bool = True,
+    reason: str = "",
 ) -> LogEntry:
     """Sign ``body`` as the next statement about ``subject`` and append it to the log."""
     with transaction.atomic():
@@ -74,7 +77,8 @@ def statement_append(
         )
         now = timezone.now()
         if kind == LogEntry.Kind.PUBLICATION:
-            body = {**body, "reason": "correction" if previous else "première publication"}
+            default = "correction" if previous else "première publication"
+            body = {**body, "reason": reason or default}
         statement = {
             **body,
             "type": kind,
@@ -106,12 +110,16 @@ def statement_append(
         head.size = index + 1
         head.save(update_fields=["size"])
         if checkpoint:
-            checkpoint_sign(size=head.size, root=tree.root(head.size))
+            root = tree.root(head.size)
+            checkpoint_sign(size=head.size, root=root)
+            size = head.size
+            transaction.on_commit(lambda: watermark_record(size=size, root=root))
     return entry
 
 
-def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
-    """Sign the published revision of ``page`` (all its text fields, media by digest)."""
+def page_certify(*, page: Page, revision_id: int | None, reason: str = "") -> LogEntry:
+    """Sign the published revision of ``page``: its fields, what it displays of other objects
+    (``related``) and its media by digest. ``reason`` overrides the derived one."""
     page = page.specific
     path, url = _page_location(page)
     fields = page_fields(page)
@@ -123,6 +131,7 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         "locale": page.locale.language_code,
         "title": page.title,
         "fields": fields,
+        "related": page_related(page),
         "media": page_media(page, fields),
     }
     return statement_append(
@@ -131,6 +140,7 @@ def page_certify(*, page: Page, revision_id: int | None) -> LogEntry:
         path=path,
         title=page.title,
         body=body,
+        reason=reason,
     )
 
 

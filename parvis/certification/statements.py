@@ -7,11 +7,15 @@ generically from its model, in model order, so a new page type is certified with
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -26,8 +30,6 @@ _ID = re.compile(r'\bid="(\d+)"')
 
 def rfc3339(moment: Any) -> str:
     """UTC RFC 3339 with microseconds, e.g. 2026-11-29T02:33:06.123456Z."""
-    import datetime as dt
-
     return moment.astimezone(dt.UTC).strftime(TIME_FORMAT)
 
 
@@ -53,27 +55,146 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _display(field: models.Field, value: Any) -> str:
+    """How a plain value reads (choices by their French label, numbers and dates in ISO)."""
+    if value is None:
+        return ""
+    if field.choices:
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """A statement value: ints and booleans as such, decimals, dates and times as strings."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return str(value)
+    return str(value)
+
+
+def field_entry(obj: models.Model, field: models.Field) -> dict[str, Any] | None:
+    """``{"name", "kind", "value", "text"}`` of one concrete field of ``obj``."""
+    value = getattr(obj, field.attname)
+    if isinstance(field, StreamField):
+        raw = _jsonable(list(value.raw_data)) if value is not None else []
+        return {
+            "name": field.name,
+            "kind": "stream",
+            "value": raw,
+            "text": "\n".join(_stream_text(raw)),
+        }
+    if isinstance(field, RichTextField):
+        raw = value or ""
+        return {"name": field.name, "kind": "html", "value": raw, "text": html_to_text(raw)}
+    if field.is_relation:
+        if field.remote_field.parent_link or not field.many_to_one and not field.one_to_one:
+            return None
+        target = getattr(obj, field.name) if value is not None else None
+        return {
+            "name": field.name,
+            "kind": "ref",
+            "value": value,
+            "text": str(target) if target is not None else "",
+        }
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        raw = value or ""
+        return {"name": field.name, "kind": "text", "value": raw, "text": raw}
+    return {
+        "name": field.name,
+        "kind": "choice" if field.choices else "value",
+        "value": _plain(value),
+        "text": _display(field, value),
+    }
+
+
 def page_fields(page: Page) -> list[dict[str, Any]]:
-    """The page's text fields in model order: name, kind, raw value and plain text."""
+    """Every field of the page's own model, in model order, and Page's published text fields.
+
+    Text (CharField/TextField), rich text and StreamField keep their kinds; any other value
+    (number, boolean, date, time, decimal, choice, reference) is signed too, as a ``value``.
+    """
     fields: list[dict[str, Any]] = []
     for field in page._meta.concrete_fields:
-        own = field.model is not Page
-        if not own and field.name not in PAGE_TEXT_FIELDS:
+        if field.model is Page and field.name not in PAGE_TEXT_FIELDS:
             continue
-        value = getattr(page, field.attname)
-        if isinstance(field, StreamField):
-            raw = _jsonable(list(value.raw_data)) if value is not None else []
-            text = "\n".join(_stream_text(raw))
-            fields.append({"name": field.name, "kind": "stream", "value": raw, "text": text})
-        elif isinstance(field, RichTextField):
-            raw = value or ""
-            fields.append(
-                {"name": field.name, "kind": "html", "value": raw, "text": html_to_text(raw)}
-            )
-        elif isinstance(field, models.CharField | models.TextField) and not field.choices:
-            raw = value or ""
-            fields.append({"name": field.name, "kind": "text", "value": raw, "text": raw})
+        entry = field_entry(page, field)
+        if entry is not None:
+            fields.append(entry)
     return fields
+
+
+def _object_entry(obj: models.Model, spec: tuple[Any, ...]) -> dict[str, Any]:
+    """One related object: its model, id, the declared fields and nested relations."""
+    fields: list[dict[str, Any]] = []
+    related: list[dict[str, Any]] = []
+    for item in spec:
+        if isinstance(item, tuple):
+            related.append(_relation_entry(obj, item[0], item[1]))
+            continue
+        entry = field_entry(obj, obj._meta.get_field(item))
+        if entry is not None:
+            fields.append(entry)
+    result: dict[str, Any] = {"model": obj._meta.label_lower, "id": obj.pk, "fields": fields}
+    if related:
+        result["related"] = related
+    return result
+
+
+def _displayed(obj: Any) -> bool:
+    """A page that is not live is never shown where another page refers to it."""
+    return not isinstance(obj, Page) or obj.live
+
+
+def _relation_entry(obj: models.Model, name: str, spec: tuple[Any, ...]) -> dict[str, Any]:
+    field = obj._meta.get_field(name)
+    if field.many_to_one or field.one_to_one:
+        target = getattr(obj, name)
+        if isinstance(target, Page):
+            target = target.specific
+        value = _object_entry(target, spec) if target is not None and _displayed(target) else None
+        return {"name": name, "kind": "object", "value": value}
+    items = []
+    queryset = getattr(obj, name).all()
+    ordering = [*(queryset.model._meta.ordering or ()), "pk"]
+    for target in queryset.order_by(*ordering):  # ties broken by id: the same bytes each time
+        if isinstance(target, Page):
+            target = target.specific
+        if _displayed(target):
+            items.append(_object_entry(target, spec))
+    return {"name": name, "kind": "list", "value": items}
+
+
+def page_related(page: Page) -> list[dict[str, Any]]:
+    """What the page displays of other objects, as declared by its ``certified_display``.
+
+    ``certified_display`` is a tuple of ``(relation name, spec)``; a spec lists the related
+    object's field names and nested ``(relation, spec)`` pairs.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            _relation_entry(page, name, spec)
+            for name, spec in getattr(page, "certified_display", ())
+        ]
+
+
+def _related_text(entries: list[dict[str, Any]]) -> list[str]:
+    texts: list[str] = []
+    for entry in entries:
+        values = entry["value"] if entry["kind"] == "list" else [entry["value"]]
+        for value in values:
+            if value is None:
+                continue
+            texts += [field["text"] for field in value["fields"] if field["kind"] != "ref"]
+            texts += _related_text(value.get("related", []))
+    return texts
 
 
 def _file_sha256(obj: Any) -> str | None:
@@ -116,5 +237,10 @@ def page_media(page: Page, fields: list[dict[str, Any]]) -> list[dict[str, Any]]
 def searchable_text(statement: dict[str, Any]) -> str:
     """Title and the plain text of every field: what a quote can be found in."""
     parts = [statement.get("title", "")]
-    parts += [field["text"] for field in statement.get("fields", [])]
+    parts += [
+        field["text"]
+        for field in statement.get("fields", [])
+        if field["kind"] in ("text", "html", "stream")
+    ]
+    parts += _related_text(statement.get("related", []))
     return "\n".join(part for part in parts if part)

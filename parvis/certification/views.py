@@ -27,6 +27,7 @@ from parvis.certification.pagecheck import origin_check, page_verify
 from parvis.certification.quotes import MAX_TOKENS, QuoteTooLong, quote_search
 from parvis.certification.verify import VerificationError, bundle_verify
 from parvis.core.ratelimit import ratelimit_request
+from parvis.core.writes import public_write
 
 CORS = {"Access-Control-Allow-Origin": "*"}  # public data: any verifier may fetch it
 
@@ -219,6 +220,7 @@ def _certified_elsewhere(path: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@public_write("certification.verify")  # the file upload: body cap before reading, limits
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Residents check a URL, a quoted sentence, or a file against the certified log."""
     context: dict[str, Any] = {"url": request.GET.get("url", ""), "q": request.GET.get("q", "")}

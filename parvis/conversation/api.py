@@ -10,6 +10,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from parvis.conversation import services
@@ -17,6 +18,7 @@ from parvis.conversation.errors import ConversationLinkRevoked, ConversationNotF
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
 from parvis.core.schemas import ObjectIn
+from parvis.core.writes import public_write
 
 router = Router(tags=["conversations"])
 
@@ -114,7 +116,11 @@ def _get(request: HttpRequest, conversation_id: str) -> Conversation:
         raise HttpError(410, revoked.message) from None
 
 
-@router.post("", response={201: StartOut, 400: ErrorOut}, summary="Start a conversation")
+_ERRORS = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+@router.post("", response={201: StartOut, **_ERRORS}, summary="Start a conversation")
+@decorate_view(public_write("conversations.start", style="json", json_body=True, idempotent=True))
 def start(request: HttpRequest, payload: StartIn) -> tuple[int, dict]:
     """Open a conversation (optionally with a first question); returns its id and secret token."""
     if payload.question:
@@ -128,9 +134,10 @@ def start(request: HttpRequest, payload: StartIn) -> tuple[int, dict]:
 
 @router.post(
     "/{conversation_id}/messages",
-    response={200: ConversationOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut},
+    response={200: ConversationOut, 404: ErrorOut, 410: ErrorOut, **_ERRORS},
     summary="Post a message, a feedback or a hand-off request",
 )
+@decorate_view(public_write("conversations.message", style="json", json_body=True, idempotent=True))
 def post_message(request: HttpRequest, conversation_id: str, payload: MessageIn) -> dict:
     conversation = _get(request, conversation_id)
     if payload.hand_off:

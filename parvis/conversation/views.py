@@ -19,6 +19,7 @@ from parvis.conversation.errors import (
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
 from parvis.core.views import secret_link_page
+from parvis.core.writes import public_write
 
 
 def _credentials(request: HttpRequest) -> dict[str, str]:
@@ -71,6 +72,7 @@ def thread_context(conversation: Conversation) -> dict[str, object]:
 
 
 @require_http_methods(["GET", "POST"])
+@public_write("conversations.start")
 def assistant_home(request: HttpRequest) -> HttpResponse:
     """The start page: one question field; posting it opens a conversation."""
     if request.method == "POST":
@@ -99,6 +101,7 @@ def thread_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @secret_link_page
+@public_write("conversations.message")
 def action_view(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
     """ask, feedback, hand-off, contact or revoke; then back to the thread (or the form with its
     error)."""
@@ -144,6 +147,7 @@ def _question(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@public_write("answers.agent_question", idempotent=True)
 def ask_agent(request: HttpRequest) -> HttpResponse:
     """The question goes to a service as a conversation; the resident lands on its thread."""
     if request.method == "POST":

@@ -27,3 +27,25 @@ def trusted_proxies_check(app_configs: Any = None, **kwargs: Any) -> list[checks
             )
         ]
     return []
+
+
+def media_urls_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Signed media URLs must outlive the cached pages that carry them.
+
+    A page kept by the page cache (or the front cache) holds its images' signed URLs; if they
+    expire first, that page shows broken images until it is rendered again.
+    """
+    options = settings.STORAGES.get("default", {}).get("OPTIONS", {})
+    if not options.get("querystring_auth"):
+        return []
+    expire = int(options.get("querystring_expire", 3600))
+    cached = settings.PARVIS_PAGE_CACHE_TTL + int(getattr(settings, "PARVIS_FRONT_CACHE_TTL", 0))
+    if expire > cached:
+        return []
+    return [
+        checks.Error(
+            f"Signed media URLs expire after {expire} s, before a cached page does ({cached} s).",
+            hint="Raise PARVIS_S3_URL_EXPIRE, or lower PARVIS_PAGE_CACHE_TTL.",
+            id="core.E002",
+        )
+    ]

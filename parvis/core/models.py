@@ -6,15 +6,43 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AddressConfirmation(models.Model):
+    """An email address a resident typed, for one subject ("report:12", "conversation:34").
+
+    Until its owner follows the signed link, the portal sends that address nothing but the
+    confirmation email: whoever types a third party's address cannot make the city write to
+    them. Messages queued meanwhile wait (``OutboxMessage.Status.HELD``) and go on confirmation.
+    """
+
+    recipient = models.EmailField(_("adresse"))
+    subject = models.CharField(_("objet"), max_length=80)
+    email_sent = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("adresse à confirmer")
+        verbose_name_plural = _("adresses à confirmer")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "subject"], name="confirmation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({'confirmed' if self.confirmed_at else 'pending'})"
+
+
 class OutboxMessage(models.Model):
     """An email waiting to be sent, written in the same transaction as the change it reports.
 
-    If the process dies after the commit, the message is still here and the next
-    ``parvis send_outbox`` run delivers it: nothing acknowledged is ever lost.
+    If the process dies after the commit, the message is still here and the worker delivers
+    it: nothing acknowledged is ever lost. A worker claims a message with a lease
+    (``claimed_until``) and sends it outside any transaction; a crashed worker's claim expires.
+    After ``MAX_ATTEMPTS`` failures the message is dead-lettered (``FAILED``) and staff are told.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("à envoyer")
+        HELD = "held", _("en attente de confirmation de l'adresse")
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec définitif")
 
@@ -25,10 +53,23 @@ class OutboxMessage(models.Model):
     # Which feature queued it ("reports", "conversation"…), for the data register and debugging.
     topic = models.CharField(_("origine"), max_length=50)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Set on messages to a resident's address: held until it is confirmed for that subject.
+    confirmation = models.ForeignKey(
+        AddressConfirmation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Not before this moment (exponential backoff after a failure).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A worker's claim: nobody else sends the message before it expires.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("message sortant")
@@ -113,3 +154,35 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bucket}@{self.window_start}={self.count}"
+
+
+class ScheduledJob(models.Model):
+    """The state of one periodic job of the declared schedule (``parvis.core.schedule``).
+
+    One row per job name. The worker that finds a job due claims the row with a lease
+    (``claimed_until``), so two workers never start the same due run twice.
+    """
+
+    class Outcome(models.TextChoices):
+        NEVER = "never", _("jamais lancée")
+        RUNNING = "running", _("en cours")
+        SUCCEEDED = "succeeded", _("réussie")
+        FAILED = "failed", _("en échec")
+
+    name = models.CharField(_("tâche"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("prochaine exécution"))
+    last_run_at = models.DateTimeField(_("dernière exécution"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.NEVER)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("échecs consécutifs"), default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # The queued task of the latest run, so its outcome is recorded on this row only.
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche planifiée")
+        verbose_name_plural = _("tâches planifiées")
+
+    def __str__(self) -> str:
+        return self.name

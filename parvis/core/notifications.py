@@ -7,70 +7,289 @@
 
 Templates come in pairs, ``<template>.txt`` and ``<template>.html``; the first line of the
 ``.txt`` is ``Subject: …``.
+
+An address a resident typed is not trusted until its owner confirms it: pass
+``confirm_for="report:12"`` and the message waits (``HELD``) while the address gets one
+confirmation email with a signed link that expires (``PARVIS_ADDRESS_CONFIRM_DAYS``). Following
+it releases what waited for that address and subject. The city's own addresses (a service's
+inbox) need no confirmation.
+Delivery never talks to the mail server inside a database transaction: a short transaction
+claims messages with a lease, the sending happens after it has committed, and a second short
+transaction records the outcome. A failure is retried with exponential backoff and jitter; after
+``PARVIS_OUTBOX_MAX_ATTEMPTS`` the message is dead-lettered and the administrators are told.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import random
+import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from parvis.core.models import OutboxMessage
+from parvis.core.errors import ParvisError
+from parvis.core.models import AddressConfirmation, OutboxMessage
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+ALERTS_TOPIC = "alerts"
+MAX_BACKOFF = timedelta(hours=6)
+_SALT = "parvis.core.address-confirmation"
 
 
-def outbox_enqueue(
-    *, recipient: str, template: str, context: dict[str, object], topic: str
-) -> OutboxMessage:
-    """Render an email pair and store it for delivery; call inside the change's transaction."""
+class ConfirmationInvalid(ParvisError):
+    """A confirmation link that was altered, has expired, or whose address was erased."""
+
+
+def _render(template: str, context: dict[str, object]) -> tuple[str, str, str]:
     text = render_to_string(f"{template}.txt", context)
-    subject_line, _, body = text.partition("\n")
-    subject = subject_line.removeprefix("Subject:").strip()
+    subject_line, _newline, body = text.partition("\n")
     try:
         html = render_to_string(f"{template}.html", context)
     except TemplateDoesNotExist:
         html = ""
-    return OutboxMessage.objects.create(
-        recipient=recipient, subject=subject, body_text=body.lstrip(), body_html=html, topic=topic
+    return subject_line.removeprefix("Subject:").strip(), body.lstrip(), html
+
+
+def _confirm_days() -> int:
+    return int(getattr(settings, "PARVIS_ADDRESS_CONFIRM_DAYS", 7))
+
+
+def confirmation_url(confirmation: AddressConfirmation) -> str:
+    """The signed link that confirms ``confirmation``; it expires after the configured days."""
+    token = signing.dumps(confirmation.pk, salt=_SALT, compress=True)
+    return settings.BASE_URL + reverse("address_confirm", args=[token])
+
+
+def address_confirmation_request(*, recipient: str, subject: str) -> AddressConfirmation:
+    """The confirmation of ``recipient`` for ``subject``; the first time, queue its email.
+
+    At most ``PARVIS_CONFIRMATION_EMAILS_PER_DAY`` confirmation emails go to one address a day,
+    whatever the subjects: beyond, the subject simply stays unconfirmed (and silent).
+    """
+    recipient = recipient.strip()
+    try:
+        with transaction.atomic():
+            confirmation, created = AddressConfirmation.objects.get_or_create(
+                recipient=recipient, subject=subject
+            )
+    except IntegrityError:  # a concurrent request created it
+        return AddressConfirmation.objects.get(recipient=recipient, subject=subject)
+    if not created or confirmation.confirmed_at:
+        return confirmation
+    since = timezone.now() - dt.timedelta(days=1)
+    sent_today = AddressConfirmation.objects.filter(
+        recipient=recipient, email_sent=True, created_at__gte=since
+    ).count()
+    if sent_today >= int(getattr(settings, "PARVIS_CONFIRMATION_EMAILS_PER_DAY", 3)):
+        return confirmation
+    title, body, html = _render(
+        "core/email/confirm_address",
+        {"url": confirmation_url(confirmation), "days": _confirm_days()},
+    )
+    OutboxMessage.objects.create(
+        recipient=recipient, subject=title, body_text=body, body_html=html, topic="confirmation"
+    )
+    transaction.on_commit(_delivery_soon)
+    confirmation.email_sent = True
+    confirmation.save(update_fields=["email_sent"])
+    return confirmation
+
+
+def address_confirm_check(*, token: str) -> AddressConfirmation:
+    """The confirmation a link designates, or ConfirmationInvalid (altered, expired, erased)."""
+    try:
+        pk = signing.loads(token, salt=_SALT, max_age=dt.timedelta(days=_confirm_days()))
+    except signing.BadSignature:  # includes SignatureExpired
+        raise ConfirmationInvalid(
+            _("Ce lien de confirmation n'est pas valable ou a expiré."), code="link_invalid"
+        ) from None
+    confirmation = AddressConfirmation.objects.filter(pk=pk).first()
+    if confirmation is None:
+        raise ConfirmationInvalid(
+            _("Ce lien de confirmation n'est pas valable ou a expiré."), code="link_invalid"
+        )
+    return confirmation
+
+
+@transaction.atomic
+def address_confirm(*, token: str) -> int:
+    """Confirm the address of a link; release the messages that waited; returns how many."""
+    confirmation = address_confirm_check(token=token)
+    if confirmation.confirmed_at is None:
+        confirmation.confirmed_at = timezone.now()
+        confirmation.save(update_fields=["confirmed_at"])
+    released = OutboxMessage.objects.filter(
+        confirmation=confirmation, status=OutboxMessage.Status.HELD
+    ).update(status=OutboxMessage.Status.PENDING)
+    if released:
+        transaction.on_commit(_delivery_soon)
+    return released
+
+
+def outbox_enqueue(
+    *,
+    recipient: str,
+    template: str,
+    context: dict[str, object],
+    topic: str,
+    confirm_for: str = "",
+) -> OutboxMessage:
+    """Render an email pair and store it for delivery; call inside the change's transaction.
+
+    With ``confirm_for`` (the subject, e.g. ``"report:12"``) the recipient is an address a
+    resident typed: the message waits until that address is confirmed for that subject.
+    """
+    subject, body, html = _render(template, context)
+    confirmation = None
+    status = OutboxMessage.Status.PENDING
+    if confirm_for:
+        confirmation = address_confirmation_request(recipient=recipient, subject=confirm_for)
+        if confirmation.confirmed_at is None:
+            status = OutboxMessage.Status.HELD
+    message = OutboxMessage.objects.create(
+        recipient=recipient,
+        subject=subject,
+        body_text=body,
+        body_html=html,
+        topic=topic,
+        status=status,
+        confirmation=confirmation,
+    )
+    if status == OutboxMessage.Status.PENDING:
+        # Once the change commits, the worker is asked to send it within seconds; the periodic
+        # delivery job picks up anything that task missed.
+        transaction.on_commit(_delivery_soon)
+    return message
+
+
+def _forget(confirmations: QuerySet[AddressConfirmation]) -> int:
+    OutboxMessage.objects.filter(
+        confirmation__in=confirmations, status=OutboxMessage.Status.HELD
+    ).delete()
+    return confirmations.delete()[1].get("core.AddressConfirmation", 0)
+
+
+@transaction.atomic
+def address_confirmations_forget(*, subject: str) -> int:
+    """Erase the addresses kept for ``subject`` and what still waited for them (at closing)."""
+    return _forget(AddressConfirmation.objects.filter(subject=subject))
+
+
+@transaction.atomic
+def outbox_purge_unconfirmed() -> int:
+    """Delete confirmations never followed before their link expired, with their held
+    messages (the address is personal data kept for nothing). Returns how many."""
+    cutoff = timezone.now() - dt.timedelta(days=_confirm_days())
+    return _forget(
+        AddressConfirmation.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
     )
 
 
+def _delivery_soon() -> None:
+    from parvis.core.tasks import outbox_deliver_task
+
+    try:
+        outbox_deliver_task.enqueue()
+    except DatabaseError:  # the periodic delivery job will send it instead
+        logger.warning("outbox delivery task not queued")
+
+
+def outbox_backoff(attempts: int) -> timedelta:
+    """Delay before the next attempt after ``attempts`` failures: doubling, jittered, capped."""
+    base = timedelta(seconds=settings.PARVIS_OUTBOX_RETRY_SECONDS) * (2 ** max(0, attempts - 1))
+    return min(MAX_BACKOFF, base) * random.uniform(0.5, 1.0)  # noqa: S311 — spreading retries
+
+
+def outbox_claim(*, limit: int = 100, now: datetime | None = None) -> list[OutboxMessage]:
+    """Take up to ``limit`` due messages for this caller, each under a lease; one transaction."""
+    now = now or timezone.now()
+    token = secrets.token_hex(16)
+    lease = now + timedelta(seconds=settings.PARVIS_OUTBOX_LEASE_SECONDS)
+    due = (
+        Q(status=OutboxMessage.Status.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
+    with transaction.atomic():
+        candidates = OutboxMessage.objects.filter(due).order_by("created_at")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("pk", flat=True)[:limit])
+        # The same condition again: a row another worker claimed meanwhile is not taken twice.
+        OutboxMessage.objects.filter(due, pk__in=ids).update(claimed_until=lease, claim_token=token)
+    return list(OutboxMessage.objects.filter(claim_token=token).order_by("created_at"))
+
+
 def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:
-    """Send pending messages, oldest first; returns (sent, failed). Safe to run concurrently."""
+    """Send due messages, oldest first; returns (sent, failed). Safe to run concurrently."""
     sent = failed = 0
-    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-    for pk in list(pending.order_by("created_at").values_list("pk", flat=True)[:limit]):
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update()
-                .filter(pk=pk, status=OutboxMessage.Status.PENDING)
-                .first()
-            )
-            if message is None:
-                continue  # another worker took it
-            email = EmailMultiAlternatives(
-                message.subject, message.body_text, to=[message.recipient]
-            )
-            if message.body_html:
-                email.attach_alternative(message.body_html, "text/html")
-            message.attempts += 1
-            try:
-                email.send()
-            except OSError as error:  # SMTP and socket failures: retried on the next run
-                message.last_error = str(error)[:250]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = OutboxMessage.Status.FAILED
-                failed += 1
-                logger.warning("outbox delivery failed", extra={"message_id": message.pk})
-            else:
-                message.status = OutboxMessage.Status.SENT
-                message.sent_at = timezone.now()
-                sent += 1
-            message.save()
+    for message in outbox_claim(limit=limit):
+        email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.recipient])
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        try:
+            email.send()  # outside any transaction: a slow server holds no database lock
+        except OSError as error:  # SMTP and socket failures: retried later
+            failed += 1
+            _outbox_failed(message, str(error))
+        else:
+            sent += 1
+            _outbox_sent(message)
     return sent, failed
+
+
+def _outbox_sent(message: OutboxMessage) -> None:
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+            status=OutboxMessage.Status.SENT,
+            sent_at=timezone.now(),
+            attempts=message.attempts + 1,
+            last_error="",
+            claimed_until=None,
+            claim_token="",
+        )
+
+
+def _outbox_failed(message: OutboxMessage, error: str) -> None:
+    attempts = message.attempts + 1
+    dead = attempts >= settings.PARVIS_OUTBOX_MAX_ATTEMPTS
+    logger.warning("outbox delivery failed", extra={"message_id": message.pk, "attempts": attempts})
+    with transaction.atomic():
+        updated = OutboxMessage.objects.filter(
+            pk=message.pk, claim_token=message.claim_token
+        ).update(
+            status=OutboxMessage.Status.FAILED if dead else OutboxMessage.Status.PENDING,
+            attempts=attempts,
+            last_error=error[:250],
+            next_attempt_at=None if dead else timezone.now() + outbox_backoff(attempts),
+            claimed_until=None,
+            claim_token="",
+        )
+        if dead and updated and message.topic != ALERTS_TOPIC:
+            logger.error("outbox message dead-lettered", extra={"message_id": message.pk})
+            message.attempts, message.last_error = attempts, error[:250]
+            _alert_administrators(message)
+
+
+def _alert_administrators(message: OutboxMessage) -> None:
+    """Tell every active administrator (by the outbox itself, so it waits for the server)."""
+    admins = get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")
+    for email in admins.values_list("email", flat=True):
+        outbox_enqueue(
+            recipient=email,
+            template="core/email/outbox_dead_letter",
+            context={"message": message, "base_url": settings.BASE_URL},
+            topic=ALERTS_TOPIC,
+        )

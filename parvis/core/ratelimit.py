@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import random
 import time
 
 from django.conf import settings
@@ -73,10 +72,14 @@ def _db_hit(bucket: str, window_start: int) -> int:
                 except IntegrityError:
                     continue  # another worker created it: count again
             count = RateLimitCounter.objects.get(bucket=bucket, window_start=window_start).count
-        if random.random() < 0.01:  # noqa: S311 — housekeeping sampling, not security
-            RateLimitCounter.objects.filter(window_start__lt=window_start - 86400).delete()
         return count
     return 0
+
+
+def ratelimit_purge(*, before: int) -> int:
+    """Delete database counters of windows that started before ``before`` (a Unix time)."""
+    with transaction.atomic():
+        return RateLimitCounter.objects.filter(window_start__lt=before).delete()[0]
 
 
 def ratelimit_hit(*, bucket: str, limit: int, window: int) -> int | None:

@@ -7,6 +7,7 @@ Other apps add their own permissions to these groups (an agent's inbox, for inst
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
     Collection,
@@ -15,6 +16,7 @@ from wagtail.models import (
     GroupPagePermission,
     Page,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
@@ -44,6 +46,7 @@ _COLLECTION_PERMS = {
         ("wagtaildocs", "choose_document"),
     ],
 }
+# Snippets that certified pages display: Éditeurs draft changes, Modérateurs publish them.
 _SNIPPET_MODELS = ["quartier", "audience", "theme", "service"]
 
 
@@ -83,7 +86,14 @@ def roles_ensure(*, root: Page) -> dict[str, Group]:
         role_grant(
             group_name=MODERATORS,
             app_label="content",
-            codenames=[f"add_{model}", f"change_{model}", f"delete_{model}"],
+            codenames=[
+                f"add_{model}",
+                f"change_{model}",
+                f"delete_{model}",
+                f"publish_{model}",
+                f"lock_{model}",
+                f"unlock_{model}",
+            ],
         )
     _workflow_ensure(root=root, moderators=groups[MODERATORS])
     return groups
@@ -96,4 +106,9 @@ def _workflow_ensure(*, root: Page, moderators: Group) -> Workflow:
         task.groups.set([moderators])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    for model in _SNIPPET_MODELS:
+        content_type = ContentType.objects.get_by_natural_key("content", model)
+        WorkflowContentType.objects.update_or_create(
+            content_type=content_type, defaults={"workflow": workflow}
+        )
     return workflow

@@ -22,10 +22,13 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from parvis.core.errors import ParvisError
 from parvis.core.middleware import database_busy_response, is_database_busy
+from parvis.core.notifications import address_confirm, address_confirm_check
 from parvis.core.source import parvis_version, source_archive
+from parvis.core.writes import public_write
 
 
 def _database_ok() -> bool:
@@ -121,3 +124,19 @@ def source_code(request: HttpRequest) -> HttpResponse:
 def source_code_archive(request: HttpRequest) -> FileResponse:
     archive = source_archive()
     return FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_write("core.address_confirm")
+def address_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of a confirmation email: GET asks (mail scanners follow links), POST confirms."""
+    token = token[:500]
+    try:
+        if request.method == "POST":
+            address_confirm(token=token)
+            return render(request, "core/address_confirm.html", {"confirmed": True})
+        address_confirm_check(token=token)
+    except ParvisError as error:
+        return render(request, "core/address_confirm.html", {"error": error.message}, status=400)
+    return render(request, "core/address_confirm.html", {})

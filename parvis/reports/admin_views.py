@@ -20,9 +20,9 @@ from parvis.reports import services
 from parvis.reports.apikeys import api_key_create
 from parvis.reports.errors import ReportNotFound
 from parvis.reports.models import ApiKey, Category, Report
-from parvis.reports.selectors import report_get_for, reports_inbox
+from parvis.reports.selectors import report_get_for, reports_inbox, reports_moderation_count
 
-FILTERS = ("status", "category", "assigned", "hidden", "q")
+FILTERS = ("status", "category", "assigned", "hidden", "q", "flagged")
 
 
 def agent_can_use_inbox(user: object) -> bool:
@@ -44,6 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "statuses": Report.Status.choices,
         "categories": Category.objects.filter(service__in=agent_services(user=request.user)),
+        "moderation_count": reports_moderation_count(user=request.user),
     }
     return render(request, "reports/admin/inbox.html", context)
 
@@ -61,6 +62,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Report.Status.choices,
         "colleagues": colleagues,
         "duplicates": report.duplicates.all(),
+        "open_flags": report.flags.filter(reviewed_at__isnull=True).order_by("created_at"),
     }
     return render(request, "reports/admin/detail.html", context)
 
@@ -119,6 +121,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 reason=post.get("reason", ""),
             ),
             _("Visibilité modifiée."),
+        ),
+        "flags_dismiss": (
+            lambda r: services.report_flags_dismiss(report=r, agent=user),
+            _("Signalements d'abus classés : le signalement reste public."),
         ),
         "redact": (
             lambda r: services.report_redact(report=r, agent=user, text=post.get("text", "")),

@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from parvis.core.idempotency import idempotency_key_parse
-from parvis.core.ratelimit import ratelimit_request
 from parvis.core.schemas import Error, ObjectIn
+from parvis.core.writes import public_write
 from parvis.reports.errors import ReportNotFound
 from parvis.reports.models import Report
 from parvis.reports.privacy import public_text
@@ -132,20 +133,20 @@ def reports_get(request: HttpRequest, report_id: int) -> ReportOut:
         400: Error,
         404: Error,
         409: Error,
+        413: Error,
+        415: Error,
         422: Error,
         429: Error,
     },
     summary="Déposer un signalement",
     description=(
         "Accepte un en-tête Idempotency-Key : une nouvelle tentative avec la même clé renvoie "
-        "le signalement déjà créé (200) au lieu d'en créer un second."
+        "le signalement déjà créé (200) au lieu d'en créer un second. Corps en JSON "
+        "(Content-Type: application/json) ; limites par adresse : voir docs/configuration.md."
     ),
 )
+@decorate_view(public_write("api.create", style="json", json_body=True))
 def reports_create(request: HttpRequest, payload: ReportIn, response: HttpResponse):  # noqa: ANN201
-    wait = ratelimit_request(request, scope="api.create")
-    if wait:
-        response["Retry-After"] = str(wait)
-        return Status(429, {"error": "Trop de requêtes : réessayez plus tard."})
     category = categories_active().filter(code=payload.category).first()
     if category is None:
         return Status(404, {"error": "Catégorie inconnue."})

@@ -23,3 +23,9 @@ class PhotoInvalid(ParvisError):
 
 class PhotoTooLarge(ParvisError):
     status_code = 413
+
+
+class PhotoStorageUnavailable(ParvisError):
+    """The file storage (a disk, an S3 bucket) refused or could not be reached: try again."""
+
+    status_code = 503

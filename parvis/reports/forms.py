@@ -70,7 +70,10 @@ class DetailsForm(PlaceForm):
     photo3 = forms.FileField(label=_("Photo 3 (facultative)"), required=False)
     email = forms.EmailField(
         label=_("Votre adresse électronique (facultative)"),
-        help_text=_("Pour être tenu informé. Elle n'est jamais publiée."),
+        help_text=_(
+            "Pour être tenu informé. Elle n'est jamais publiée. Vous recevrez d'abord un lien "
+            "pour la confirmer."
+        ),
         required=False,
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled by naive robots.

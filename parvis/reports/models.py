@@ -7,8 +7,17 @@ import secrets
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from parvis.core.storage import files_delete_on_commit, private_storage_get
+
+
+def new_reference() -> str:
+    """A random, unguessable reference (reports' public numbers, photos' tokens)."""
+    return _reference()
 
 
 def _reference() -> str:
@@ -188,12 +197,18 @@ class Support(models.Model):
 
 
 class Flag(models.Model):
-    """A resident says a report is abusive; three distinct flaggers hide it for moderation."""
+    """A resident says a report is abusive: it joins the moderation queue, never hides it.
+
+    Only a moderator hides a report (``report_hide``) or keeps it public
+    (``report_flags_dismiss``); either closes its open flags (``reviewed_at``). Counting flags
+    from distinct addresses cannot censor: anyone can borrow three addresses.
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="flags")
     flagger = models.CharField(max_length=64)
     reason = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "flagger"], name="flag_once")]
@@ -211,8 +226,9 @@ class Photo(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     token = models.CharField(max_length=32, unique=True, default=_reference, editable=False)
-    image = models.FileField(upload_to=_photo_path)
-    thumbnail = models.FileField(upload_to=_photo_path)
+    # Private storage: served only by the portal's view, which refuses a hidden report's photos.
+    image = models.FileField(upload_to=_photo_path, storage=private_storage_get)
+    thumbnail = models.FileField(upload_to=_photo_path, storage=private_storage_get)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -222,6 +238,14 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"photo {self.token}"
+
+
+@receiver(post_delete, sender=Photo)
+def _photo_files_delete(sender: type[Photo], instance: Photo, **kwargs: object) -> None:
+    """A deleted photo's files go too, once the deletion is committed."""
+    files_delete_on_commit(
+        storage=instance.image.storage, names=[instance.image.name, instance.thumbnail.name]
+    )
 
 
 class ApiKey(models.Model):

@@ -6,11 +6,11 @@ import math
 from collections import Counter
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from parvis.content.selectors import agent_services
 from parvis.reports.errors import ReportNotFound
-from parvis.reports.models import Category, Report
+from parvis.reports.models import Category, Flag, Report
 
 
 def categories_active() -> QuerySet[Category]:
@@ -119,10 +119,15 @@ def reports_inbox(
     assigned: str = "",
     hidden: str = "",
     q: str = "",
+    flagged: str = "",
 ) -> QuerySet[Report]:
-    """The agent's work queue: reports of their services, hidden ones included."""
-    qs = Report.objects.filter(category__service__in=agent_services(user=user)).select_related(
-        "category", "category__service", "assigned_to", "quartier"
+    """The agent's work queue: reports of their services, hidden ones included, each with
+    ``open_flags`` (abuse flags no moderator has reviewed yet); ``flagged="1"``: the
+    moderation queue, most flagged first."""
+    qs = (
+        Report.objects.filter(category__service__in=agent_services(user=user))
+        .select_related("category", "category__service", "assigned_to", "quartier")
+        .annotate(open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True)))
     )
     if status:
         qs = qs.filter(status=status)
@@ -136,7 +141,17 @@ def reports_inbox(
         qs = qs.filter(Q(hidden=True))
     if q:
         qs = qs.filter(Q(description__icontains=q) | Q(address__icontains=q))
+    if flagged == "1":
+        return qs.filter(open_flags__gt=0).order_by("-open_flags", "-created_at", "-pk")
     return qs.order_by("-created_at", "-pk")
+
+
+def reports_moderation_count(*, user: AbstractBaseUser | AnonymousUser) -> int:
+    """How many of the agent's reports have abuse flags waiting for a moderator."""
+    flagged = Flag.objects.filter(reviewed_at__isnull=True).values("report_id")
+    return Report.objects.filter(
+        category__service__in=agent_services(user=user), pk__in=flagged
+    ).count()
 
 
 def reports_counts() -> list[dict[str, object]]:

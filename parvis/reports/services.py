@@ -7,7 +7,9 @@ transaction, so a committed change never loses its email and a rolled-back one s
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,19 +18,30 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.content.models import Quartier, Service
 from parvis.content.selectors import agent_profile_get, agent_services
 from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
 from parvis.core.notifications import outbox_enqueue
-from parvis.reports.errors import ReportAccessDenied, ReportInvalid
-from parvis.reports.models import Category, Flag, Photo, Report, ReportUpdate, Support
+from parvis.core.storage import private_storage
+from parvis.reports.errors import PhotoStorageUnavailable, ReportAccessDenied, ReportInvalid
+from parvis.reports.models import (
+    Category,
+    Flag,
+    Photo,
+    Report,
+    ReportUpdate,
+    Support,
+    new_reference,
+)
 from parvis.reports.photos import MAX_PHOTOS, PreparedPhoto
 from parvis.reports.privacy import MASK
 
+logger = logging.getLogger(__name__)
+
 MAX_DESCRIPTION = 4000
-FLAGS_TO_HIDE = 3
 
 
 def _location_check(latitude: float | None, longitude: float | None, address: str) -> None:
@@ -73,6 +86,7 @@ def _notify(report: Report, template: str, **context: object) -> None:
                 **context,
             },
             topic="reports",
+            confirm_for=f"report:{report.pk}",  # typed by whoever filed it: confirm first
         )
 
 
@@ -85,7 +99,7 @@ def _store(
     quartier: Quartier | None,
     description: str,
     email: str | None,
-    photos: Sequence[PreparedPhoto],
+    photos: Sequence[_StoredPhoto],
     attributes: dict[str, object],
     channel: str,
 ) -> Report:
@@ -100,14 +114,18 @@ def _store(
         channel=channel,
         attributes=attributes,
     )
-    for prepared in photos:
-        photo = Photo(report=report, width=prepared.width, height=prepared.height)
-        photo.image.save("photo.jpg", ContentFile(prepared.image), save=False)
-        photo.thumbnail.save("vignette.jpg", ContentFile(prepared.thumbnail), save=False)
-        photo.save()
+    for stored in photos:
+        Photo.objects.create(
+            report=report,
+            token=stored.token,
+            image=stored.image,
+            thumbnail=stored.thumbnail,
+            width=stored.width,
+            height=stored.height,
+        )
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
-    if category.service.email:
+    if category.service.live and category.service.email:  # the published address only
         outbox_enqueue(
             recipient=category.service.email,
             template="reports/email/new_for_service",
@@ -115,6 +133,56 @@ def _store(
             topic="reports",
         )
     return report
+
+
+@dataclass(frozen=True)
+class _StoredPhoto:
+    token: str
+    image: str
+    thumbnail: str
+    width: int
+    height: int
+
+
+def _photos_upload(photos: Sequence[PreparedPhoto]) -> list[_StoredPhoto]:
+    stored: list[_StoredPhoto] = []
+    try:
+        for prepared in photos:
+            token = new_reference()
+            stored.append(
+                _StoredPhoto(
+                    token=token,
+                    image=private_storage.save(
+                        f"reports/{token}/photo.jpg", ContentFile(prepared.image)
+                    ),
+                    thumbnail=private_storage.save(
+                        f"reports/{token}/vignette.jpg", ContentFile(prepared.thumbnail)
+                    ),
+                    width=prepared.width,
+                    height=prepared.height,
+                )
+            )
+    except Exception as exc:
+        # A full disk or an unreachable bucket: the resident is told, nothing is half-stored.
+        logger.warning("photo storage failed: %s", type(exc).__name__)
+        _photos_discard(stored)
+        raise PhotoStorageUnavailable(
+            _(
+                "Les photos ne peuvent pas être enregistrées pour le moment. Réessayez dans "
+                "quelques minutes, ou envoyez le signalement sans photo."
+            ),
+            code="photo_storage_unavailable",
+        ) from exc
+    return stored
+
+
+def _photos_discard(stored: Sequence[_StoredPhoto]) -> None:
+    for photo in stored:
+        for name in (photo.image, photo.thumbnail):
+            try:
+                private_storage.delete(name)
+            except Exception:  # noqa: BLE001 — an orphan file is better than a lost report
+                logger.warning("could not delete the orphan photo file %s", name)
 
 
 def report_create(
@@ -156,6 +224,10 @@ def report_create(
     key = idempotency_key or f"content:{fp}"
     scope = idempotency_scope or f"channel:{channel}"
 
+    # Photos are written to storage before the transaction (on object storage a write is a
+    # network call) and removed again if nothing ends up referring to them.
+    stored_photos = _photos_upload(photos)
+
     def produce() -> StoredResponse:
         report = _store(
             category=category,
@@ -165,13 +237,19 @@ def report_create(
             quartier=quartier,
             description=description,
             email=email,
-            photos=photos,
+            photos=stored_photos,
             attributes=attributes or {},
             channel=channel,
         )
         return StoredResponse(201, "report", json.dumps({"report": report.pk}).encode())
 
-    stored = idempotency_run(scope=scope, key=key, fingerprint=fp, produce=produce)
+    try:
+        stored = idempotency_run(scope=scope, key=key, fingerprint=fp, produce=produce)
+    except BaseException:
+        _photos_discard(stored_photos)
+        raise
+    if stored.replayed:
+        _photos_discard(stored_photos)
     report = Report.objects.get(pk=json.loads(stored.body)["report"])
     return report, stored.replayed
 
@@ -192,17 +270,24 @@ def report_support(*, report: Report, supporter: str) -> bool:
 
 @transaction.atomic
 def report_flag(*, report: Report, flagger: str, reason: str = "") -> bool:
-    """Flag a report as abusive; at three distinct flaggers it is hidden for moderation."""
+    """Flag a report as abusive: it goes to the moderators' queue and stays public until a
+    moderator hides it. False if this flagger already has an open flag on it."""
+    if Flag.objects.filter(report=report, flagger=flagger, reviewed_at__isnull=True).exists():
+        return False
     try:
         with transaction.atomic():
+            Flag.objects.filter(report=report, flagger=flagger).delete()  # a reviewed one
             Flag.objects.create(report=report, flagger=flagger, reason=reason[:250])
     except IntegrityError:
         return False
-    if report.flags.count() >= FLAGS_TO_HIDE and not report.hidden:
-        Report.objects.filter(pk=report.pk).update(
-            hidden=True, hidden_reason=_("Masqué après plusieurs signalements d'abus.")
-        )
     return True
+
+
+@transaction.atomic
+def report_flags_dismiss(*, report: Report, agent: AbstractBaseUser) -> int:
+    """A moderator keeps the report public: its open flags leave the queue; returns how many."""
+    _check_access(agent=agent, report=report)
+    return report.flags.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
 
 
 def _check_access(*, agent: AbstractBaseUser, report: Report) -> None:
@@ -310,6 +395,7 @@ def report_hide(
     report.hidden = hidden
     report.hidden_reason = reason.strip()[:250] if hidden else ""
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    report.flags.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
     return report
 
 

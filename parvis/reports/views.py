@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 from parvis.content.models import Quartier
 from parvis.core.errors import ParvisError
 from parvis.core.idempotency import IdempotencyKeyReused
-from parvis.core.ratelimit import client_hash, ratelimit_request, too_many_requests
+from parvis.core.ratelimit import client_hash
 from parvis.core.views import secret_link_page
+from parvis.core.writes import public_write
 from parvis.reports.errors import ReportInvalid, ReportNotFound
 from parvis.reports.forms import DetailsForm, PlaceForm
 from parvis.reports.models import Category, Photo, Report
-from parvis.reports.photos import photo_prepare
+from parvis.reports.photos import photo_check_size, photo_prepare
 from parvis.reports.selectors import (
     categories_active,
     report_get_by_reference,
@@ -40,6 +41,7 @@ def _map_context() -> dict[str, str]:
     }
 
 
+@public_write("reports.create")
 def report_new(request: HttpRequest) -> HttpResponse:
     """Step 1 chooses the category and place (GET); step 2 shows nearby reports and details."""
     if request.method == "POST":
@@ -69,9 +71,6 @@ def _report_submit(request: HttpRequest) -> HttpResponse:
     form = DetailsForm(request.POST, request.FILES)
     if form.data.get("site_web"):
         return redirect("reports:thanks")  # a robot: pretend, store nothing
-    wait = ratelimit_request(request, scope="reports.create")
-    if wait:
-        return too_many_requests(wait)
     if not form.is_valid():
         place = {k: form.cleaned_data.get(k) for k in ("category", "address", "lat", "long")}
         if not place["category"]:
@@ -82,6 +81,7 @@ def _report_submit(request: HttpRequest) -> HttpResponse:
     try:
         for name in ("photo1", "photo2", "photo3"):
             if data.get(name):
+                photo_check_size(size=data[name].size)  # before reading a byte of it
                 photos.append(photo_prepare(data=data[name].read()))
         report, _replayed = report_create(
             category=data["category"],
@@ -137,10 +137,8 @@ def _detail_context(report: Report, *, tracking: bool) -> dict[str, object]:
 
 
 @require_POST
+@public_write("reports.support")
 def report_support_view(request: HttpRequest, pk: int) -> HttpResponse:
-    wait = ratelimit_request(request, scope="reports.support")
-    if wait:
-        return too_many_requests(wait)
     try:
         report = report_get_public(pk=pk)
         added = report_support(report=report, supporter=client_hash(request))
@@ -157,10 +155,8 @@ def report_support_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@public_write("reports.flag")
 def report_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
-    wait = ratelimit_request(request, scope="reports.support")
-    if wait:
-        return too_many_requests(wait)
     try:
         report = report_get_public(pk=pk)
     except ReportNotFound:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection as default_connection
 
+from parvis.certification.appendonly import guard_create, guard_drop
 from parvis.certification.models import Checkpoint, LogEntry, LogHead, MerkleNode
 from parvis.certification.selectors import keys_document
 
@@ -36,13 +39,38 @@ def publish_fiche(db: None) -> Callable[..., Any]:
     return publish
 
 
+@contextlib.contextmanager
+def log_unguarded(connection: Any = default_connection) -> Iterator[None]:
+    """Lift the append-only triggers, as an attacker with database access would.
+
+    PostgreSQL: the session skips ordinary triggers (``session_replication_role``, no lock
+    taken, so other connections are not blocked); SQLite: the triggers are dropped and created
+    again (inside the test's transaction when there is one).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET session_replication_role")
+    else:
+        guard_drop(connection)
+        try:
+            yield
+        finally:
+            guard_create(connection)
+
+
 @pytest.fixture
 def empty_log(db: None) -> None:
     """Start from an empty log (inside the test's transaction, so rolled back afterwards)."""
-    Checkpoint.objects.all().delete()
-    MerkleNode.objects.all().delete()
-    LogEntry.objects.all().delete()
-    LogHead.objects.update_or_create(pk=1, defaults={"size": 0})
+    with log_unguarded():
+        Checkpoint.objects.all().delete()
+        MerkleNode.objects.all().delete()
+        LogEntry.objects.all().delete()
+        LogHead.objects.filter(pk=1).update(size=0)
 
 
 @pytest.fixture

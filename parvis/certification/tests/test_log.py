@@ -11,6 +11,7 @@ from django.db import connection, connections
 from parvis.certification import merkle, tree
 from parvis.certification.models import Checkpoint, LogEntry, LogHead
 from parvis.certification.services import export_certify
+from parvis.certification.tests.conftest import log_unguarded
 from parvis.certification.verify import VerificationError, checkpoint_verify
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +52,10 @@ def test_log_check_accepts_the_log_and_finds_a_rewritten_entry(db, capsys):
     call_command("log_check")
     assert "Journal cohérent." in capsys.readouterr().out
     entry = LogEntry.objects.order_by("-index").first()
-    LogEntry.objects.filter(pk=entry.pk).update(
-        statement=bytes(entry.statement).replace(b"f1", b"f2")
-    )
+    with log_unguarded():
+        LogEntry.objects.filter(pk=entry.pk).update(
+            statement=bytes(entry.statement).replace(b"f1", b"f2")
+        )
     with pytest.raises(SystemExit) as exit_info:
         call_command("log_check")
     assert exit_info.value.code == 1
@@ -63,7 +65,8 @@ def test_log_check_accepts_the_log_and_finds_a_rewritten_entry(db, capsys):
 def test_log_check_finds_a_checkpoint_that_forks_the_history(db, capsys):
     """A stored checkpoint whose root is not the recomputed one is reported."""
     _export(2)
-    Checkpoint.objects.filter(size=LogHead.objects.get(pk=1).size).update(root=bytes(32))
+    with log_unguarded():
+        Checkpoint.objects.filter(size=LogHead.objects.get(pk=1).size).update(root=bytes(32))
     with pytest.raises(SystemExit):
         call_command("log_check")
     assert "racine différente" in capsys.readouterr().out
@@ -112,14 +115,40 @@ def _forget_committed(start: int) -> None:
     def clean() -> None:
         from parvis.certification.models import MerkleNode
 
-        LogEntry.objects.filter(index__gte=start).delete()
-        Checkpoint.objects.filter(size__gt=start).delete()
-        for level in range(64):  # nodes whose last leaf is one of theirs
-            first_new = ((start + (1 << level)) >> level) - 1
-            MerkleNode.objects.filter(level=level, index__gte=first_new).delete()
-        LogHead.objects.filter(pk=1).update(size=start)
+        with log_unguarded(connections["default"]):
+            LogEntry.objects.filter(index__gte=start).delete()
+            Checkpoint.objects.filter(size__gt=start).delete()
+            for level in range(64):  # nodes whose last leaf is one of theirs
+                first_new = ((start + (1 << level)) >> level) - 1
+                MerkleNode.objects.filter(level=level, index__gte=first_new).delete()
+            LogHead.objects.filter(pk=1).update(size=start)
         connections.close_all()
 
     thread = threading.Thread(target=clean)
     thread.start()
     thread.join()
+
+
+def test_log_check_since_a_seen_checkpoint_finds_a_truncated_log(db, capsys, tmp_path):
+    """Given a checkpoint seen earlier, log_check reports a log cut below it (even when the
+    cut log is internally consistent), and accepts the same log before the cut."""
+    start = LogHead.objects.get(pk=1).size
+    _export(10)
+    seen = tmp_path / "seen.txt"
+    seen.write_text(Checkpoint.objects.get(size=start + 1).note, encoding="utf-8")
+    call_command("log_check", since_checkpoint=str(seen))
+    assert "Journal cohérent." in capsys.readouterr().out
+    from parvis.certification.models import MerkleNode
+
+    with log_unguarded():
+        LogEntry.objects.filter(index__gte=start).delete()
+        Checkpoint.objects.filter(size__gt=start).delete()
+        for level in range(64):
+            MerkleNode.objects.filter(
+                level=level, index__gte=((start + (1 << level)) >> level) - 1
+            ).delete()
+        LogHead.objects.filter(pk=1).update(size=start)
+    call_command("log_check")  # on its own, the cut log looks fine
+    with pytest.raises(SystemExit):
+        call_command("log_check", since_checkpoint=str(seen))
+    assert "tronqué ou réécrit" in capsys.readouterr().out

@@ -23,6 +23,22 @@ from wagtail.search import index
 REVIEW_AFTER_DAYS = 365
 PAGE_SIZE = 20
 
+# What pages display of other objects, signed with them (see ``certified_display`` and
+# docs/certification.md): a spec lists field names and nested ``(relation, spec)`` pairs.
+TERM = ("name", "slug")
+SERVICE = ("name", "phone", "email")
+OPENING_RULE = ("weekday", "opens", "closes")
+OPENING_EXCEPTION = ("date", "closed", "opens", "closes", "label")
+LIEU_SUMMARY = (
+    "title",
+    "street",
+    "postcode",
+    "city",
+    "closed_on_public_holidays",
+    ("opening_rules", OPENING_RULE),
+    ("opening_exceptions", OPENING_EXCEPTION),
+)
+
 
 def with_places(fiches: Any) -> Any:
     """Prefetch what an answer card shows of a Fiche's places: one query per table, not per card."""
@@ -183,6 +199,13 @@ class FichePage(Page):
     ]
     parent_page_types = ["content.FicheIndexPage"]
     subpage_types: list[str] = []
+    certified_display = (
+        ("places", (("lieu", LIEU_SUMMARY),)),
+        ("service", SERVICE),
+        ("audiences", TERM),
+        ("themes", TERM),
+        ("quartiers", TERM),
+    )
 
     class Meta:
         verbose_name = _("fiche")
@@ -257,6 +280,11 @@ class ParcoursPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["content.ParcoursIndexPage"]
     subpage_types: list[str] = []
+    certified_display = (
+        ("parcours_steps", ("title", "context", ("fiche", ("title", "short_answer")))),
+        ("audiences", TERM),
+        ("themes", TERM),
+    )
 
     class Meta:
         verbose_name = _("parcours")

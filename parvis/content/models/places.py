@@ -18,7 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from parvis.content import hours
-from parvis.content.models.pages import paginate
+from parvis.content.models.pages import OPENING_EXCEPTION, OPENING_RULE, TERM, paginate
 from parvis.core.pagecache import page_cache_limit
 
 
@@ -160,6 +160,11 @@ class LieuPage(Page):
     ]
     parent_page_types = ["content.LieuIndexPage"]
     subpage_types: list[str] = []
+    certified_display = (
+        ("quartier", TERM),
+        ("opening_rules", OPENING_RULE),
+        ("opening_exceptions", OPENING_EXCEPTION),
+    )
 
     class Meta:
         verbose_name = _("lieu")

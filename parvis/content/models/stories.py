@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from parvis.content.models.pages import paginate
+from parvis.content.models.pages import TERM, paginate
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -81,6 +81,7 @@ class RecitPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["content.RecitIndexPage"]
     subpage_types: list[str] = []
+    certified_display = (("audiences", TERM), ("themes", TERM), ("quartiers", TERM))
 
     class Meta:
         verbose_name = _("récit")
@@ -125,6 +126,7 @@ class ActualitePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["content.ActualiteIndexPage"]
     subpage_types: list[str] = []
+    certified_display = (("themes", TERM), ("quartiers", TERM))
 
     class Meta:
         verbose_name = _("actualité")

@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 
-class _Term(index.Indexed, models.Model):
+class _Term(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
+):
+    """A snippet that certified pages display: changed by draft, moderation and publication.
+
+    The row always holds the published values (drafts live in revisions), so whatever reads
+    it — pages, signed statements, e-mails to a service — sees only what a moderator published;
+    publishing re-certifies every live page that displays it (``parvis.certification``).
+    """
+
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    # Wagtail's flags, with a database default too: data migrations of other apps that run
+    # with an older model of these tables (without the columns) can still insert rows.
+    live = models.BooleanField(_("en ligne"), default=True, db_default=True, editable=False)
+    has_unpublished_changes = models.BooleanField(
+        _("modifications non publiées"), default=False, db_default=False, editable=False
+    )
+    expired = models.BooleanField(_("expiré"), default=False, db_default=False, editable=False)
+    locked = models.BooleanField(_("verrouillé"), default=False, db_default=False, editable=False)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="%(class)s")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="%(class)s",
+        for_concrete_model=False,
+    )
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -22,6 +51,10 @@ class _Term(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def revisions(self) -> models.QuerySet:
+        return self._revisions
 
 
 class Quartier(_Term):

@@ -82,6 +82,7 @@ def test_a_resident_finds_a_fiche_by_browsing_without_javascript(portal_url, bro
         "link", name="Vos démarches"
     ).click()
     page.locator("main a[href^='/demarches/']").first.click()
+    page.wait_for_load_state("load")  # the click only starts the navigation
     assert page.locator("h1").count() == 1
     assert "En bref" in page.content()
     context.close()

@@ -18,7 +18,7 @@ from parvis.conversation.errors import ConversationError, ConversationNotFound
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.services.resident import clean_text
 from parvis.core.models import AgentProfile
-from parvis.core.notifications import outbox_enqueue
+from parvis.core.notifications import address_confirmations_forget, outbox_enqueue
 
 ACCESS_SALT = "parvis.conversation.access"
 Status = Conversation.Status
@@ -87,6 +87,7 @@ def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text:
                     "url": tracking_url(conversation),
                 },
                 topic="conversation",
+                confirm_for=f"conversation:{conversation.pk}",
             )
     return message
 
@@ -116,6 +117,7 @@ def conversation_close(*, conversation: Conversation, agent: AgentProfile) -> Co
     conversation.contact_email = conversation.contact_phone = ""
     conversation.waiting_since, conversation.pending = None, {}
     conversation.save()
+    address_confirmations_forget(subject=f"conversation:{conversation.pk}")
     _event(conversation, _("Conversation close."))
     return conversation
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,9 +24,10 @@ from parvis.conversation.assistant import (
     fold,
 )
 from parvis.conversation.errors import ConversationError
-from parvis.conversation.llm import Passage, llm_enabled, llm_phrase
+from parvis.conversation.llm import Passage, Phrasing, llm_enabled, llm_phrase
 from parvis.conversation.models import Conversation, HandOff, Message, token_hash
 from parvis.conversation.office_hours import service_availability, when_phrase
+from parvis.core.notifications import address_confirmation_request
 
 MAX_TEXT = 2000
 # How many of the engine's first results may route a question to their Fiche's service
@@ -66,9 +68,58 @@ def conversation_start(*, language: str = "fr") -> tuple[Conversation, str]:
     return conversation, token
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _ToPhrase:
+    """An answer the language model phrases after the resident's message has been committed."""
+
+    question: Message
+    item: ResultItem
+    text: str
+    probability: float
+
+
 def conversation_ask(*, conversation: Conversation, text: str) -> list[Message]:
-    """Take the resident's message; the assistant answers, clarifies, offers or hands off."""
+    """Take the resident's message; the assistant answers, clarifies, offers or hands off.
+
+    The language model (when configured) is never called inside a transaction: the message and
+    the decision are committed first, then the model phrases the answer, then a second short
+    transaction stores it. A slow model holds no database lock, so other residents' writes go on.
+    """
+    messages = _ask_record(conversation=conversation, text=text)
+    if not messages or not isinstance(messages[-1], _ToPhrase):
+        return messages
+    plan = messages.pop()
+    phrasing = llm_phrase(
+        question=plan.question.text, passages=[Passage(plan.item.title, plan.text, plan.item.url)]
+    )
+    return [*messages, *_phrased_store(conversation, plan, phrasing)]
+
+
+@transaction.atomic
+def _phrased_store(
+    conversation: Conversation, plan: _ToPhrase, phrasing: Phrasing | None
+) -> list[Message]:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.status == Status.CLOSED or conversation.is_with_humans:
+        return []  # closed or taken by an agent while the model was phrasing: stay silent
+    if phrasing is not None and phrasing.refused:
+        return [
+            _offer(conversation, plan.question, HandOff.Reason.LOW_CONFIDENCE, plan.probability)
+        ]
+    return [
+        _say(
+            conversation,
+            Kind.ANSWER,
+            phrasing.text if phrasing is not None else plan.text,
+            reply_to=plan.question,
+            sources=[_source(plan.item)],
+            confidence=plan.probability,
+        )
+    ]
+
+
+@transaction.atomic
+def _ask_record(*, conversation: Conversation, text: str) -> list[Message | _ToPhrase]:
     text = clean_text(text)
     conversation = _locked(conversation)
     question = Message.objects.create(conversation=conversation, author=Author.RESIDENT, text=text)
@@ -89,7 +140,9 @@ def conversation_ask(*, conversation: Conversation, text: str) -> list[Message]:
     return [question, *_act(conversation, question, decision)]
 
 
-def _after_clarify(conversation: Conversation, question: Message, pending: dict) -> list[Message]:
+def _after_clarify(
+    conversation: Conversation, question: Message, pending: dict
+) -> list[Message | _ToPhrase]:
     choice = choose_candidate(question.text, pending["candidates"])
     if choice is not None:
         return [_answer(conversation, question, ResultItem(**choice), None, 1.0)]
@@ -101,7 +154,9 @@ def _after_clarify(conversation: Conversation, question: Message, pending: dict)
     return _hand_off(conversation, HandOff.Reason.CLARIFICATION_FAILED, original or question)
 
 
-def _act(conversation: Conversation, question: Message, decision: Decision) -> list[Message]:
+def _act(
+    conversation: Conversation, question: Message, decision: Decision
+) -> list[Message | _ToPhrase]:
     if decision.top is not None:
         conversation.last_page_id = decision.top.page_id
     if decision.kind == "answer":
@@ -143,18 +198,12 @@ def _answer(
     item: ResultItem,
     decision: Decision | None,
     probability: float,
-) -> Message:
+) -> Message | _ToPhrase:
     text = _short_answer(item, decision)
-    if llm_enabled():
-        phrasing = llm_phrase(
-            question=question.text, passages=[Passage(item.title, text, item.url)]
-        )
-        if phrasing is not None and phrasing.refused:
-            return _offer(conversation, question, HandOff.Reason.LOW_CONFIDENCE, probability)
-        if phrasing is not None:
-            text = phrasing.text
     conversation.last_page_id = item.page_id
     conversation.save()
+    if llm_enabled():
+        return _ToPhrase(question, item, text, probability)  # phrased after the commit
     return _say(
         conversation,
         Kind.ANSWER,
@@ -305,6 +354,8 @@ def conversation_contact_set(
         raise ConversationError(errors.BAD_PHONE, code="bad_phone", field="phone")
     conversation.contact_email, conversation.contact_phone = email, phone
     conversation.save(update_fields=["contact_email", "contact_phone", "updated_at"])
+    if email:  # typed by the resident: only a confirmation goes there until it is followed
+        address_confirmation_request(recipient=email, subject=f"conversation:{conversation.pk}")
     return conversation
 
 

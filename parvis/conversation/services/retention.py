@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parvis.conversation.models import Conversation, Message
+from parvis.core.notifications import address_confirmations_forget
 
 REMOVED = "[supprimé]"
 
@@ -46,4 +47,6 @@ def conversations_anonymise(*, older_than_days: int | None = None) -> int:
         anonymised_at=now,
         links_revoked_at=now,
     )
+    for pk in ids:
+        address_confirmations_forget(subject=f"conversation:{pk}")
     return len(ids)

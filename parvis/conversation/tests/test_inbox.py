@@ -65,8 +65,9 @@ def test_reply_is_signed_and_emailed(client, handed_off, make_agent, service_x) 
     assert client.post(url, {"text": "Vous pouvez le demander en ligne."}).status_code == 302
     message = Message.objects.get(conversation=handed_off, author="agent")
     assert message.agent == agent
-    email = OutboxMessage.objects.get(recipient="habitant@example.org")
+    email = OutboxMessage.objects.get(recipient="habitant@example.org", topic="conversation")
     assert "Samia" in email.body_text and "/assistant/" in email.body_text
+    assert email.status == OutboxMessage.Status.HELD  # until the resident confirms the address
     handed_off.refresh_from_db()
     assert handed_off.status == Conversation.Status.ANSWERED
 

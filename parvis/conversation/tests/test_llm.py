@@ -135,3 +135,27 @@ def test_unsourced_or_leaking_phrasing_is_not_shown(chat, passport, reply: str) 
     conversation, _token = conversation_start()
     answer = conversation_ask(conversation=conversation, text="passeport ?")[-1]
     assert answer.text == "Sur rendez-vous en mairie."
+
+
+def test_model_is_called_outside_any_transaction_of_the_service(
+    chat, passport, monkeypatch
+) -> None:  # noqa: ANN001
+    """The resident's message is committed before the model is asked: a slow model holds no
+    database lock (the only transaction open during the call is the test's own)."""
+    from django.db import connection
+
+    from parvis.conversation import llm
+
+    outer = len(connection.atomic_blocks)
+    depths = []
+    real = llm.llm_phrase
+
+    def spy(**kwargs):  # noqa: ANN003, ANN202
+        depths.append(len(connection.atomic_blocks))
+        return real(**kwargs)
+
+    monkeypatch.setattr("parvis.conversation.services.resident.llm_phrase", spy)
+    conversation, _token = conversation_start()
+    answer = conversation_ask(conversation=conversation, text="passeport ?")[-1]
+    assert depths == [outer]
+    assert answer.text == "Prenez rendez-vous en mairie [1]."

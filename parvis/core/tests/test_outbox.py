@@ -1,9 +1,21 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import mail
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from parvis.core.models import OutboxMessage
-from parvis.core.notifications import outbox_deliver, outbox_enqueue
+from parvis.core.notifications import (
+    ALERTS_TOPIC,
+    outbox_backoff,
+    outbox_claim,
+    outbox_deliver,
+    outbox_enqueue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +50,106 @@ def test_message_queued_in_a_rolled_back_transaction_is_never_sent():
     assert not OutboxMessage.objects.exists()
 
 
-def test_failed_delivery_is_retried_later(settings, monkeypatch):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    outbox_enqueue(
+def _queue(name: str = "A") -> OutboxMessage:
+    return outbox_enqueue(
         recipient="a@example.test",
         template="core/email/test_message",
-        context={"name": "A"},
+        context={"name": name},
         topic="tests",
     )
 
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+def _refuse(*args, **kwargs):
+    raise ConnectionRefusedError("smtp down")
+
+
+def test_failed_delivery_is_retried_after_a_backoff(settings, monkeypatch):
+    """A failed message waits for its backoff, then is sent by a later run."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PARVIS_OUTBOX_RETRY_SECONDS = 60
+    message = _queue()
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", _refuse)
     assert outbox_deliver() == (0, 1)
     monkeypatch.undo()
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.last_error == "smtp down"
+    assert message.next_attempt_at > timezone.now()
+    assert outbox_deliver() == (0, 0)  # not before its backoff
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert outbox_deliver() == (1, 0)
+    assert len(mail.outbox) == 1
+
+
+def test_backoff_doubles_with_jitter_and_is_capped(settings):
+    """Each failure doubles the wait (between half and all of it), never past six hours."""
+    settings.PARVIS_OUTBOX_RETRY_SECONDS = 60
+    for attempts, full in [(1, 60), (2, 120), (3, 240), (10, 6 * 3600)]:
+        for _ in range(20):
+            delay = outbox_backoff(attempts).total_seconds()
+            assert full / 2 <= delay <= full
+
+
+def test_message_is_dead_lettered_after_the_last_attempt_and_admins_are_told(
+    settings, monkeypatch, django_user_model
+):
+    """After the last attempt the message is no longer retried, and every administrator gets an
+    alert through the outbox (an alert that fails in turn alerts nobody: no loop)."""
+    settings.PARVIS_OUTBOX_MAX_ATTEMPTS = 2
+    django_user_model.objects.create_superuser("chef", "chef@example.test", "x")
+    message = _queue()
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", _refuse)
+    assert outbox_deliver() == (0, 1)
+    with time_machine.travel(timezone.now() + timedelta(hours=7)):
+        assert outbox_deliver() == (0, 1)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == 2
+    alert = OutboxMessage.objects.get(topic=ALERTS_TOPIC)
+    assert alert.recipient == "chef@example.test"
+    assert f"n° {message.pk}" in alert.body_text
+    assert "2 tentatives" in alert.body_text
+    with time_machine.travel(timezone.now() + timedelta(hours=14)):
+        assert outbox_deliver() == (0, 1)  # the alert (the dead message is not retried)
+    with time_machine.travel(timezone.now() + timedelta(hours=21)):
+        assert outbox_deliver() == (0, 1)
+    assert OutboxMessage.objects.filter(topic=ALERTS_TOPIC).count() == 1
+
+
+def test_claimed_message_is_left_to_its_worker_until_the_lease_expires(settings):
+    """Two workers never send the same message; a crashed worker's claim expires."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PARVIS_OUTBOX_LEASE_SECONDS = 300
+    _queue()
+    assert len(outbox_claim()) == 1  # a worker that then dies
+    assert outbox_claim() == []
+    assert outbox_deliver() == (0, 0)
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert outbox_deliver() == (1, 0)
+
+
+def test_mail_server_is_talked_to_outside_any_transaction(settings, monkeypatch):
+    """Delivery holds no database transaction while the mail server answers."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _queue()
+    outer = len(connection.atomic_blocks)
+    depths = []
+    real = EmailMultiAlternatives.send
+
+    def spy(self, *args, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", spy)
     assert outbox_deliver() == (1, 0)
+    assert depths == [outer]
+
+
+def test_new_message_queues_its_delivery_task_once_committed(django_capture_on_commit_callbacks):
+    """A resident's email goes out within seconds: the commit queues a delivery task."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _queue()
+        assert not DBTaskResult.objects.exists()
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "parvis.core.tasks.outbox_deliver_task"
+    assert task.backend_name == "background"

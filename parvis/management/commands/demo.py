@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +36,7 @@ DEMO_AGENTS = {
 class Command(BaseCommand):
     help = (
         "Prépare la base configurée (migrations, contenu de démonstration, comptes) "
-        "puis sert le portail, sauf avec --no-serve."
+        "puis sert le portail avec son travailleur de tâches, sauf avec --no-serve."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,7 +56,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Signalements de démonstration : {reports_demo_load()} créés")
         if not options["no_serve"]:
-            call_command("serve", bind=f"{options['host']}:{options['port']}", workers=2)
+            serve_with_worker(bind=f"{options['host']}:{options['port']}")
 
     def _users(self) -> None:
         if settings.HTTPS:
@@ -95,3 +99,28 @@ def demo_home() -> Any:
     from parvis.content.models import HomePage
 
     return HomePage.objects.get(depth=2)
+
+
+def serve_with_worker(*, bind: str) -> None:
+    """Run the web server and the task worker side by side, as production does; stop both
+    when either stops or on Ctrl+C / SIGTERM."""
+    parvis = [sys.executable, "-m", "parvis.cli"]
+    children = [
+        subprocess.Popen([*parvis, "worker"]),
+        subprocess.Popen([*parvis, "serve", "--bind", bind, "--workers", "2"]),
+    ]
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        os.wait()  # the first child to end (or a signal) ends the demo
+    except (KeyboardInterrupt, ChildProcessError):
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            child.wait()

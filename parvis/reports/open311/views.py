@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from parvis.core.errors import ParvisError
 from parvis.core.idempotency import idempotency_key_parse
-from parvis.core.ratelimit import ratelimit_request
+from parvis.core.writes import public_write
 from parvis.reports.apikeys import api_key_check
 from parvis.reports.models import Category, Report
 from parvis.reports.open311 import serializers as ser
@@ -74,6 +74,18 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
     return render(fmt, "service_definition", ser.service_definition(category))
 
 
+def _open311_refusal(
+    request: HttpRequest, status: int, message: str, kwargs: dict[str, object]
+) -> HttpResponse:
+    return error(str(kwargs.get("fmt", "xml")), status, message)
+
+
+def _open311_key(request: HttpRequest) -> str:
+    key = api_key_check(raw=opt(request.POST, "api_key"))
+    return str(key.pk) if key is not None else ""
+
+
+@public_write("open311.post", style=_open311_refusal, key=_open311_key)
 @open311_view(("GET", "POST"))
 def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
@@ -116,20 +128,10 @@ def _filtered(params: object) -> QuerySet[Report]:
 
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
-    wait = ratelimit_request(request, scope="open311.post")
-    if wait:
-        response = error(fmt, 429, "Trop de requêtes : réessayez plus tard.")
-        response["Retry-After"] = str(wait)
-        return response
     params = request.POST
     key = api_key_check(raw=opt(params, "api_key"))
     if key is None:
         return error(fmt, 403, "api_key absente ou invalide : impossible de créer la demande.")
-    wait = ratelimit_request(request, scope="open311.post.key", extra=str(key.pk), per_ip=False)
-    if wait:
-        response = error(fmt, 429, "Trop de requêtes pour cette clé : réessayez plus tard.")
-        response["Retry-After"] = str(wait)
-        return response
     idempotency_key = idempotency_key_parse(request.headers.get("Idempotency-Key"))
     code = opt(params, "service_code")
     if not code:

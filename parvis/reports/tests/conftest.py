@@ -19,7 +19,8 @@ def open311_server(portal_env: dict[str, str]) -> Iterator[tuple[str, str]]:
     """(base URL, API key) of a portal serving Open311 over real HTTP."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    limits = {"open311.post": [[100000, 60]], "open311.post.key": [[100000, 60]]}
+    limits = json.loads(portal_env.get("PARVIS_RATELIMITS_JSON", "{}"))
+    limits |= {"open311.post": [[100000, 60]], "open311.post.key": [[100000, 60]]}
     env = {**portal_env, "PARVIS_BASE_URL": url, "PARVIS_RATELIMITS_JSON": json.dumps(limits)}
     key = subprocess.run(
         [PARVIS, "open311_create_key", "Test client"],

@@ -23,10 +23,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_report_create_queues_acknowledgement_in_outbox():
-    """A report with an email queues its acknowledgement in the outbox, in the same commit."""
+    """A report with an email queues its acknowledgement in the outbox, in the same commit:
+    held until the address is confirmed, beside the confirmation email that goes now."""
     report = make_report(email="resident@example.test")
     assert report.status == Report.Status.NOUVEAU
-    assert OutboxMessage.objects.filter(recipient="resident@example.test").count() == 1
+    queued = OutboxMessage.objects.filter(recipient="resident@example.test")
+    assert sorted(queued.values_list("topic", "status")) == [
+        ("confirmation", "pending"),
+        ("reports", "held"),
+    ]
 
 
 def test_retry_with_same_idempotency_key_creates_one_report():
@@ -84,7 +89,8 @@ def test_public_update_is_signed_and_notifies_reporter():
     assert update.signature == "Samia, service Voirie et déplacements"
     report.refresh_from_db()
     assert report.status == "planifie"
-    assert OutboxMessage.objects.filter(recipient="r@example.test").count() == 2
+    # The confirmation, then the acknowledgement and the update, held until it is followed.
+    assert OutboxMessage.objects.filter(recipient="r@example.test").count() == 3
 
 
 def test_refusal_needs_a_reason():
@@ -125,14 +131,31 @@ def test_support_counts_distinct_supporters():
     assert report.support_count == 2
 
 
-def test_three_distinct_flags_hide_the_report():
-    """Three distinct flaggers hide a report; the same flagger twice counts once."""
+def test_flags_never_hide_a_report_without_a_moderator():
+    """Three distinct flaggers queue a report for moderation; it stays public. The same flagger
+    twice counts once."""
     report = make_report()
-    report_flag(report=report, flagger="a")
-    report_flag(report=report, flagger="a")
-    report_flag(report=report, flagger="b")
+    assert report_flag(report=report, flagger="a") is True
+    assert report_flag(report=report, flagger="a") is False
+    for flagger in ("b", "c", "d", "e"):
+        report_flag(report=report, flagger=flagger)
     report.refresh_from_db()
     assert not report.hidden
-    report_flag(report=report, flagger="c")
-    report.refresh_from_db()
-    assert report.hidden
+    assert report.flags.filter(reviewed_at__isnull=True).count() == 5
+
+
+def test_new_report_mail_goes_to_the_services_published_address_only():
+    """A drafted (unpublished) change of a service's address never receives residents' reports;
+    a service never published receives none."""
+    service = category().service
+    published = "voirie@example.test"
+    type(service).objects.filter(pk=service.pk).update(email=published)
+    service.refresh_from_db()
+    service.email = "pirate@example.test"
+    service.save_revision()  # a draft: the row keeps the published values
+    make_report()
+    assert OutboxMessage.objects.filter(recipient=published).exists()
+    assert not OutboxMessage.objects.filter(recipient="pirate@example.test").exists()
+    type(service).objects.filter(pk=service.pk).update(live=False, email="draft@example.test")
+    make_report()
+    assert not OutboxMessage.objects.filter(recipient="draft@example.test").exists()

@@ -15,6 +15,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("PARVIS_WORKERS", "2"))
         )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=int(os.environ.get("PARVIS_REQUEST_TIMEOUT", "30")),
+            help="seconds before a silent request's worker is restarted",
+        )
 
     # Gunicorn never runs Django's system checks, this command does (Django's default, said
     # here on purpose): a production portal missing its signing key or its trusted proxies
@@ -32,7 +38,7 @@ class Command(BaseCommand):
             "--workers",
             str(options["workers"]),
             "--timeout",
-            "30",
+            str(options["timeout"]),
             "--graceful-timeout",
             "10",
             # One shared control socket path would make parallel instances (tests,
