@@ -7,11 +7,13 @@ Open311 is not here: it has its own specification and formats (see ``parvis.repo
 
 from __future__ import annotations
 
+from django.db.utils import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from parvis.core.errors import ParvisError
+from parvis.core.middleware import database_busy_response, is_database_busy
 
 api = NinjaAPI(
     title="Parvis API",
@@ -54,6 +56,14 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+def database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A database busy with another's write: 503 JSON with Retry-After (even with DEBUG on)."""
+    if is_database_busy(exc):
+        return database_busy_response(request)
+    raise exc
 
 
 # Routers, one per app (keep this list sorted):

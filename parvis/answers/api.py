@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from parvis.answers.selectors import answer_query
 from parvis.answers.services import query_log_record
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise
+from parvis.core.schemas import Error
 
 router = Router(tags=["réponses"])
 
@@ -63,13 +64,9 @@ class AnswersOut(Schema):
     results: list[ResultOut]
 
 
-class ErrorOut(Schema):
-    error: str
-
-
 @router.get(
     "",
-    response={200: AnswersOut, 400: ErrorOut},
+    response={200: AnswersOut, 400: Error},
     summary="Répondre à une question d'habitant",
     description=(
         "La réponse directe (`answer`, ou `null` si la confiance est faible), la confiance "
@@ -78,7 +75,12 @@ class ErrorOut(Schema):
         "importés. `q` : 1 à 200 caractères, sinon 400."
     ),
 )
-def answers(request: HttpRequest, q: str = "", limit: int = 10) -> Any:
+def answers(
+    request: HttpRequest,
+    # At least one letter or digit: a question of punctuation only has nothing to look for.
+    q: str = Query(..., min_length=1, max_length=MAX_QUERY_LENGTH, pattern=r"[^\W_]"),
+    limit: int = Query(10, ge=1, le=50),
+) -> Any:
     if len(q) > MAX_QUERY_LENGTH:
         raise HttpError(400, f"Question trop longue : {MAX_QUERY_LENGTH} caractères au plus.")
     if not normalise(q):

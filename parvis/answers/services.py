@@ -21,6 +21,7 @@ from parvis.answers.models import (
 )
 from parvis.answers.text import normalise, signature
 from parvis.core.errors import ParvisError
+from parvis.core.privacy import personal_data_mask, personal_data_mask_normalised
 
 DEFAULT_LICENCE = "Licence Ouverte / Etalab 2.0"
 MAX_BODY = 200_000
@@ -150,9 +151,16 @@ def knowledge_import_file(*, path: Path) -> ImportReport:
         raise KnowledgeImportError(f"Fichier illisible : {path} ({exc.strerror})") from None
 
 
+def _loggable(query: str) -> str:
+    """The normalised question with what people type about themselves masked: emails, phone,
+    IBAN and social security numbers (the logs are kept and shown in the back office)."""
+    return personal_data_mask_normalised(normalise(personal_data_mask(query), limit=200))
+
+
 def query_log_record(*, query: str, result_count: int, confidence: float) -> QueryLog | None:
-    """Log a search anonymously (normalised text, count, confidence): nothing about who."""
-    text = normalise(query, limit=200)
+    """Log a search anonymously (normalised text, count, confidence): nothing about who,
+    and no contact details the question may carry."""
+    text = _loggable(query)
     if not text:
         return None
     return QueryLog.objects.create(
@@ -174,7 +182,7 @@ def query_logs_purge(*, older_than_days: int) -> int:
 def feedback_record(*, query: str, document_key: str, helpful: bool) -> AnswerFeedback:
     """Store a yes/no vote on an answer: the normalised question and the answer's id only."""
     return AnswerFeedback.objects.create(
-        normalised=normalise(query, limit=200),
+        normalised=_loggable(query),
         document_key=document_key[:200],
         helpful=helpful,
     )

@@ -5,6 +5,7 @@ Questions to agents are conversations, in the agents' desk (``parvis.conversatio
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from parvis.answers.models import LexiconEntry
+from parvis.answers.permissions import can_see_searches
+from parvis.core.text import is_ascii_number
 
 
 class LexiconViewSet(SnippetViewSet):
@@ -34,13 +37,22 @@ class AnswersGroup(SnippetViewSetGroup):
 register_snippet(AnswersGroup)
 
 
+class UnansweredMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_see_searches(request.user)
+
+
 def unanswered_view(request: HttpRequest) -> HttpResponse:
+    """What residents searched and did not find: for the roles that write content only."""
     from django.shortcuts import render
 
     from parvis.answers.selectors_admin import unanswered_queries
 
+    if not can_see_searches(request.user):
+        raise PermissionDenied
+
     days = request.GET.get("jours", "90")
-    days_int = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 90
+    days_int = int(days) if is_ascii_number(days) and 0 < int(days) <= 3650 else 90
     return render(
         request,
         "answers/admin/unanswered.html",
@@ -55,7 +67,7 @@ def register_admin_urls() -> list:
 
 @hooks.register("register_admin_menu_item")
 def register_unanswered_menu_item() -> MenuItem:
-    return MenuItem(
+    return UnansweredMenuItem(
         _("Questions sans réponse"),
         reverse("answers_unanswered"),
         icon_name="warning",

@@ -3,7 +3,13 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpRequest
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -12,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from parvis.content.models import Audience, Quartier, Service, Theme
 from parvis.content.selectors import fiches_needing_review
+from parvis.content.service_work import service_work_move, service_work_open
 
 
 class QuartierViewSet(SnippetViewSet):
@@ -70,3 +77,86 @@ class FichesToReviewPanel(Component):
 def add_fiches_to_review_panel(request: HttpRequest, panels: list[Component]) -> None:
     if request.user.has_perm("wagtailadmin.access_admin"):
         panels.append(FichesToReviewPanel())
+
+
+# --- a service with open work is not deleted until its work moves ---------------------------
+
+
+@hooks.register("before_delete_snippet")
+def refuse_to_orphan_a_services_work(
+    request: HttpRequest, instances: list[object]
+) -> HttpResponse | None:
+    """Deleting a service that still has conversations or report categories is refused, with
+    a link to the form that moves them (single and bulk deletion alike)."""
+    for instance in instances:
+        if not isinstance(instance, Service):
+            continue
+        work = service_work_open(service=instance)
+        if work:
+            what = ", ".join(f"{count} {label}" for label, count in work)
+            messages.error(
+                request,
+                gettext(
+                    "Le service « %(service)s » ne peut pas être supprimé : il a encore "
+                    "%(work)s. Confiez-les d'abord à un autre service."
+                )
+                % {"service": instance, "work": what},
+            )
+            return HttpResponseRedirect(reverse("service_work_move", args=[instance.pk]))
+    return None
+
+
+class ServiceWorkMoveForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Service qui reprend le travail"), queryset=Service.objects.none()
+    )
+
+    def __init__(self, *args: Any, source: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Service.objects.exclude(pk=source.pk).order_by("name")
+
+
+def service_work_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the service that takes over another's conversations and report categories."""
+    if not request.user.has_perm("content.delete_service"):
+        raise PermissionDenied
+    source = Service.objects.filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    form = ServiceWorkMoveForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        moved = service_work_move(source=source, target=target)
+        messages.success(
+            request,
+            gettext(
+                "%(n)d éléments confiés au service « %(target)s ». "
+                "Vous pouvez supprimer « %(source)s »."
+            )
+            % {"n": moved, "target": target, "source": source},
+        )
+        return HttpResponseRedirect(reverse("wagtailsnippets_content_service:delete", args=[pk]))
+    context = {
+        "source": source,
+        "work": service_work_open(service=source),
+        "form": form,
+        "page_title": gettext("Confier le travail d'un service"),
+        "header_icon": "user",
+    }
+    return render(
+        request,
+        "content/admin/service_work_move.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_service_work_urls() -> list:
+    return [
+        path(
+            "services/<int:pk>/confier-le-travail/",
+            service_work_move_view,
+            name="service_work_move",
+        )
+    ]

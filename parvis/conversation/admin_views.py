@@ -78,7 +78,7 @@ def _profile(request: HttpRequest) -> AgentProfile:
 
 @require_POST
 def action(request: HttpRequest, public_id: str, verb: str) -> HttpResponse:
-    """assign, reply, transfer, close, suggest-fiche — then back to the conversation."""
+    """assign, reply, transfer, close, revoke-link, suggest-fiche; then back to the thread."""
     _agent_or_403(request)
     try:
         conversation = conversation_get_for(user=request.user, public_id=public_id)
@@ -109,6 +109,9 @@ def action(request: HttpRequest, public_id: str, verb: str) -> HttpResponse:
         elif verb == "close":
             services.conversation_close(conversation=conversation, agent=agent)
             messages.success(request, _("Conversation close ; coordonnées effacées."))
+        elif verb == "revoke-link":
+            services.conversation_link_revoke_by_agent(conversation=conversation, agent=agent)
+            messages.success(request, _("Lien de suivi désactivé."))
         elif verb == "suggest-fiche":
             message = Message.objects.filter(
                 pk=post.get("message") or None, conversation=conversation

@@ -14,20 +14,21 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from parvis.conversation import services
-from parvis.conversation.errors import ConversationNotFound
+from parvis.conversation.errors import ConversationLinkRevoked, ConversationNotFound
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
+from parvis.core.schemas import ObjectIn
 from parvis.core.writes import public_write
 
 router = Router(tags=["conversations"])
 
 
-class StartIn(Schema):
+class StartIn(ObjectIn):
     question: str = ""
     language: str = "fr"
 
 
-class MessageIn(Schema):
+class MessageIn(ObjectIn):
     text: str = ""
     # Instead of text: answer "Cela répond ?" (yes/no) or ask for a human.
     feedback: Literal["yes", "no"] | None = None
@@ -111,6 +112,8 @@ def _get(request: HttpRequest, conversation_id: str) -> Conversation:
         return conversation_get_public(public_id=conversation_id, token=_token(request))
     except ConversationNotFound:
         raise HttpError(404, "Conversation introuvable.") from None
+    except ConversationLinkRevoked as revoked:
+        raise HttpError(410, revoked.message) from None
 
 
 _ERRORS = {400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -131,7 +134,7 @@ def start(request: HttpRequest, payload: StartIn) -> tuple[int, dict]:
 
 @router.post(
     "/{conversation_id}/messages",
-    response={200: ConversationOut, 404: ErrorOut, **_ERRORS},
+    response={200: ConversationOut, 404: ErrorOut, 410: ErrorOut, **_ERRORS},
     summary="Post a message, a feedback or a hand-off request",
 )
 @decorate_view(public_write("conversations.message", style="json", json_body=True, idempotent=True))
@@ -149,7 +152,7 @@ def post_message(request: HttpRequest, conversation_id: str, payload: MessageIn)
 
 @router.get(
     "/{conversation_id}",
-    response={200: ConversationOut, 404: ErrorOut},
+    response={200: ConversationOut, 404: ErrorOut, 410: ErrorOut},
     summary="Read a conversation",
 )
 def get_conversation(request: HttpRequest, conversation_id: str) -> dict:

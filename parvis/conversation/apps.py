@@ -21,3 +21,17 @@ class ConversationConfig(AppConfig):
     def ready(self) -> None:
         # Setup only (not domain flow): the back-office roles get this app's permissions.
         post_migrate.connect(_grant_roles, sender=self)
+
+        from parvis.content.service_work import service_work_register
+        from parvis.conversation.services.agents import (
+            conversations_count_for,
+            conversations_move,
+        )
+
+        # Handed-off conversations are a service's open work: deleting it must not orphan them.
+        service_work_register(
+            key="conversation.conversations",
+            label=_("conversations en cours"),
+            count=conversations_count_for,
+            move=conversations_move,
+        )

@@ -13,6 +13,7 @@ NOT_FOUND = _("Conversation introuvable.")
 BAD_EMAIL = _("Saisissez une adresse de courriel valide, par exemple nom@exemple.fr.")
 BAD_PHONE = _("Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78.")
 NO_CONTACT = _("Indiquez un courriel ou un numéro de téléphone.")
+LINK_REVOKED = _("Ce lien n'est plus valable.")
 NO_FICHE_INDEX = _("Aucun index des fiches n'existe pour y ranger le brouillon.")
 
 
@@ -31,3 +32,12 @@ class ConversationNotFound(ParvisError):
 
     def __init__(self) -> None:
         super().__init__(str(NOT_FOUND), code="not_found")
+
+
+class ConversationLinkRevoked(ParvisError):
+    """A right link to a conversation whose link was revoked or whose transcript was erased."""
+
+    status_code = 410
+
+    def __init__(self) -> None:
+        super().__init__(str(LINK_REVOKED), code="link_revoked")

@@ -70,6 +70,9 @@ class Conversation(models.Model):
     waiting_since = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Since when the tracking link (token or emailed key) no longer opens the conversation:
+    # revoked by the resident or an agent, or when retention anonymises it.
+    links_revoked_at = models.DateTimeField(_("lien désactivé le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 
 from parvis.content.selectors import agent_services
 from parvis.conversation.assistant import fold
-from parvis.conversation.errors import ConversationNotFound
+from parvis.conversation.errors import ConversationLinkRevoked, ConversationNotFound
 from parvis.conversation.models import Conversation, HandOff, Message
 from parvis.conversation.services.agents import ACCESS_SALT
 from parvis.conversation.services.retention import REMOVED
+from parvis.core.privacy import personal_data_mask
 
 ACCESS_MAX_AGE = 60 * 60 * 24 * 90
 # Words that carry no meaning for grouping similar questions.
@@ -27,19 +28,31 @@ STOPWORDS = set(
 
 
 def conversation_get_public(*, public_id: str, token: str = "", key: str = "") -> Conversation:
-    """The conversation behind a tracking link (token, or signed key from an email); else 404."""
+    """The conversation behind a tracking link (token, or signed key from an email).
+
+    ConversationNotFound (404) for a wrong link, which never confirms that the id exists;
+    ConversationLinkRevoked (410) for a right link that was revoked or outlived retention.
+    """
     conversation = Conversation.objects.filter(public_id=public_id).first()
     if conversation is None:
         raise ConversationNotFound()
+    if not _link_matches(conversation, token=token, key=key):
+        raise ConversationNotFound()
+    if conversation.links_revoked_at is not None or conversation.anonymised_at is not None:
+        raise ConversationLinkRevoked()
+    return conversation
+
+
+def _link_matches(conversation: Conversation, *, token: str, key: str) -> bool:
     if token and conversation.token_matches(token):
-        return conversation
+        return True
     if key:
         try:
-            if signing.loads(key, salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE) == public_id:
-                return conversation
+            loaded = signing.loads(key, salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE)
         except signing.BadSignature:
-            pass
-    raise ConversationNotFound()
+            return False
+        return loaded == conversation.public_id
+    return False
 
 
 def conversations_for(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
@@ -120,6 +133,8 @@ def unanswered_questions(*, limit: int = 100) -> list[UnansweredGroup]:
     for text, kind in texts:
         if not text or text == REMOVED:
             continue
+        # Editors learn what to write, not who wrote: contact details typed in it are masked.
+        text = personal_data_mask(text)
         key = wording_key(text) or fold(text)
         counts[key] += 1
         kinds[key][kind] += 1

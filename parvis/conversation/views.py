@@ -11,9 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parvis.answers.forms import AgentQuestionForm
 from parvis.conversation import services
-from parvis.conversation.errors import ConversationError, ConversationNotFound
+from parvis.conversation.errors import (
+    ConversationError,
+    ConversationLinkRevoked,
+    ConversationNotFound,
+)
 from parvis.conversation.models import Conversation, Message
 from parvis.conversation.selectors import conversation_get_public, thread
+from parvis.core.views import secret_link_page
 from parvis.core.writes import public_write
 
 
@@ -27,6 +32,10 @@ def _thread_url(conversation: Conversation, credentials: dict[str, str]) -> str:
     return f"{url}?{urlencode(credentials)}#dernier"
 
 
+class _LinkRevoked(Exception):  # noqa: N818 — control flow inside this module only
+    pass
+
+
 def _get(request: HttpRequest, public_id: str) -> Conversation:
     credentials = _credentials(request)
     try:
@@ -35,6 +44,13 @@ def _get(request: HttpRequest, public_id: str) -> Conversation:
         )
     except ConversationNotFound:
         raise Http404 from None
+    except ConversationLinkRevoked:
+        raise _LinkRevoked from None
+
+
+def _link_revoked_page(request: HttpRequest) -> HttpResponse:
+    """410 Gone: "Ce lien n'est plus valable", for a right link that was turned off."""
+    return render(request, "conversation/link_revoked.html", status=410)
 
 
 def thread_context(conversation: Conversation) -> dict[str, object]:
@@ -73,25 +89,31 @@ def assistant_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@secret_link_page
 def thread_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    conversation = _get(request, public_id)
+    try:
+        conversation = _get(request, public_id)
+    except _LinkRevoked:
+        return _link_revoked_page(request)
     context = {**thread_context(conversation), "credentials": _credentials(request)}
-    response = render(request, "conversation/thread.html", context)
-    # The link is the resident's key: it never leaves the portal in a Referer. Not "no-referrer":
-    # with it, browsers send "Origin: null" with the page's forms and the CSRF check refuses
-    # every post made without JavaScript.
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "conversation/thread.html", context)
 
 
 @require_POST
+@secret_link_page
 @public_write("conversations.message")
 def action_view(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
-    """ask, feedback, hand-off or contact; then back to the thread (or the form with its error)."""
-    conversation = _get(request, public_id)
+    """ask, feedback, hand-off, contact or revoke; then back to the thread (or the form with its
+    error)."""
+    try:
+        conversation = _get(request, public_id)
+    except _LinkRevoked:
+        return _link_revoked_page(request)
     post = request.POST
     try:
+        if action == "revoke":
+            services.conversation_link_revoke(conversation=conversation)
+            return _link_revoked_page(request)
         if action == "ask":
             services.conversation_ask(conversation=conversation, text=post.get("text", ""))
         elif action == "feedback":

@@ -1,4 +1,4 @@
-"""Cross-cutting HTTP behaviour: request IDs, access log, and the back office's CSP."""
+"""Cross-cutting HTTP behaviour: request IDs, access log, a busy database, the back office's CSP."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db.utils import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.template import loader
+from django.utils.translation import gettext as _
 
-from parvis.core.logging import request_id_var
+from parvis.core.logging import path_redacted, request_id_var
 
 access_log = logging.getLogger("parvis.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -22,8 +25,9 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class RequestIdMiddleware:
     """Tags each request with an ID (a proxy's ``X-Request-ID`` if well-formed) and logs it.
 
-    The access line records method, path (no query string: it may carry personal data),
-    status and duration; never the client address, cookies or the body.
+    The access line records method, path (no query string: it may carry personal data or a
+    token; and path segments that are someone's key redacted), status and duration; never the
+    client address, cookies or the body.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -42,7 +46,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path_redacted(request),
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     # hit, miss or skip for Wagtail pages (parvis.core.pagecache), else "-"
@@ -52,6 +56,54 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+BUSY_RETRY_AFTER = 5  # seconds
+# SQLite's busy timeout ran out; PostgreSQL's lock_timeout (55P03) or a deadlock (40P01).
+_BUSY_MESSAGES = ("database is locked", "database table is locked")
+_BUSY_SQLSTATES = {"55P03", "40P01"}
+
+
+def is_database_busy(exception: BaseException) -> bool:
+    """True when a write waited too long for another's lock: worth retrying, not a bug."""
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    return (
+        any(text in str(exception) for text in _BUSY_MESSAGES)
+        or getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES
+    )
+
+
+def database_busy_response(request: HttpRequest) -> HttpResponse:
+    """503 with ``Retry-After``: JSON ``{"error": …}`` for the API, the HTML page otherwise."""
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        message = _("Le service est momentanément surchargé : réessayez dans quelques secondes.")
+        response: HttpResponse = JsonResponse({"error": message}, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A write that found the database locked answers 503 + ``Retry-After``, never a 500.
+
+    Nothing is lost: the failed request's transaction rolled back, what was stored stays.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_busy(exception):
+            return None
+        access_log.warning("database busy", extra={"path": path_redacted(request)})
+        return database_busy_response(request)
 
 
 class AdminAwareCSPMiddleware(CSPMiddleware):

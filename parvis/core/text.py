@@ -1,4 +1,4 @@
-"""Plain text of stored rich text, shared by the search index and the signed statements."""
+"""Plain-text helpers: stored rich text as text, decimal numbers typed by people, XML-safe text."""
 
 from __future__ import annotations
 
@@ -14,3 +14,19 @@ def html_to_text(value: str) -> str:
     text = _BLOCK_END.sub("\n", str(value or ""))
     text = html.unescape(_TAG.sub(" ", text))
     return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+# Characters XML 1.0 forbids anywhere in a document (C0 controls but tab and newlines,
+# surrogates, U+FFFE and U+FFFF): one of them in a feed makes every reader reject it.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def is_ascii_number(value: str) -> bool:
+    """True for "0"-"9" only: ``str.isdigit`` also accepts "²" and "٣", which ``int`` refuses or
+    reads as another number, so user input checked with it alone can crash a view."""
+    return value.isascii() and value.isdigit()
+
+
+def xml_safe(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot carry."""
+    return _XML_INVALID.sub("", value)

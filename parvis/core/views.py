@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -17,10 +20,12 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parvis.core.errors import ParvisError
+from parvis.core.middleware import database_busy_response, is_database_busy
 from parvis.core.notifications import address_confirm, address_confirm_check
 from parvis.core.source import parvis_version, source_archive
 from parvis.core.writes import public_write
@@ -71,12 +76,38 @@ def security_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The JSON API answers in JSON even for a path that matches none of its routes.
+        return JsonResponse({"error": _("Ressource introuvable.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its ``except`` block: a busy database raised by a middleware
+    # (a session save, say) is a 503 too, as it is for a view (core.middleware).
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_busy(exception):
+        return database_busy_response(request)
     # Rendered without a request context: the database may be why we are here.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def secret_link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page whose address is someone's key (a tracking link, a conversation's token).
+
+    ``no-store``: no browser or proxy cache keeps it. ``same-origin``: the link never leaves the
+    portal in a Referer. Not "no-referrer": with it, browsers send "Origin: null" with the page's
+    forms and Django's CSRF check refuses every post made without JavaScript.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return wrapper
 
 
 @require_GET

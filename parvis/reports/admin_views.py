@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parvis.content.selectors import agent_services
 from parvis.core.errors import ParvisError
+from parvis.core.text import is_ascii_number
 from parvis.reports import services
 from parvis.reports.apikeys import api_key_create
 from parvis.reports.errors import ReportNotFound
@@ -137,7 +138,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if value and is_ascii_number(value) else 0
 
 
 def api_keys(request: HttpRequest) -> HttpResponse:

@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from parvis.core.idempotency import idempotency_key_parse
+from parvis.core.schemas import Error, ObjectIn
 from parvis.core.writes import public_write
 from parvis.reports.errors import ReportNotFound
 from parvis.reports.models import Report
@@ -37,23 +39,48 @@ class ReportOut(Schema):
     url: str
 
 
-class ReportIn(Schema):
-    category: str = Field(..., description="Code de la catégorie (voir /open311/v2/services)")
-    description: str = Field(..., max_length=4000)
+# Where: a position (both coordinates) or, failing that, an address; never half a position.
+_LOCATION = {
+    "anyOf": [
+        {
+            "properties": {"lat": {"type": "number"}, "long": {"type": "number"}},
+            "required": ["lat", "long"],
+        },
+        {
+            "properties": {
+                "address": {"type": "string", "pattern": r"\S"},
+                "lat": {"type": "null"},
+                "long": {"type": "null"},
+            },
+            "required": ["address"],
+        },
+    ]
+}
+
+
+class ReportIn(ObjectIn):
+    model_config = ConfigDict(json_schema_extra=_LOCATION)
+
+    # No NUL character anywhere: PostgreSQL cannot store (or even compare) one.
+    category: str = Field(
+        ...,
+        pattern=r"^[^\x00]*$",
+        description="Code de la catégorie (voir /open311/v2/services)",
+    )
+    # Not blank either.
+    description: str = Field(..., max_length=4000, pattern=r"^[^\x00]*\S[^\x00]*$")
     lat: float | None = Field(None, ge=-90, le=90)
     long: float | None = Field(None, ge=-180, le=180)
-    address: str = Field("", max_length=250)
-    email: str | None = Field(None, description="Jamais publié ; pour prévenir le déclarant")
+    address: str = Field("", max_length=250, pattern=r"^[^\x00]*$")
+    email: str | None = Field(
+        None, pattern=r"^[^\x00]*$", description="Jamais publié ; pour prévenir le déclarant"
+    )
 
 
 class ReportPage(Schema):
     count: int
     page: int
     results: list[ReportOut]
-
-
-class Error(Schema):
-    error: str
 
 
 def _out(report: Report) -> ReportOut:
@@ -75,7 +102,7 @@ def _out(report: Report) -> ReportOut:
     )
 
 
-@router.get("", response=ReportPage, summary="Lister les signalements publics")
+@router.get("", response={200: ReportPage, 400: Error}, summary="Lister les signalements publics")
 def reports_list(
     request: HttpRequest,
     quartier: str = "",

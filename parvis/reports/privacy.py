@@ -1,20 +1,16 @@
 """A safety net for public text: email addresses and phone numbers never leave in clear.
 
 Agents redact what residents type about themselves; this mask catches what they miss.
+The masks themselves are shared (``parvis.core.privacy``): search logs use them too.
 """
 
 from __future__ import annotations
 
-import re
+from parvis.core.privacy import MASK, personal_data_mask
 
-MASK = "[masqué]"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# French and international numbers: 06 12 34 56 78, 06.12.34.56.78, +33 6 12 34 56 78…
-_PHONE = re.compile(
-    r"(?<![\w-])(?:(?:\+|00)\d{1,3}[\s.-]?)?(?:\(0\)\s?)?\d(?:[\s.-]?\d){7,12}(?![\w-])"
-)
+__all__ = ["MASK", "public_text"]
 
 
 def public_text(text: str) -> str:
-    """``text`` with email addresses and phone numbers masked."""
-    return _PHONE.sub(MASK, _EMAIL.sub(MASK, text))
+    """``text`` with email addresses, phone, IBAN and social security numbers masked."""
+    return personal_data_mask(text)

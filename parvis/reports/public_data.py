@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from parvis.certification.models import ExportSnapshot
 from parvis.certification.services import export_snapshot
 from parvis.content.models import Quartier
+from parvis.core.text import xml_safe
 from parvis.reports.models import Report
 from parvis.reports.privacy import public_text
 from parvis.reports.selectors import reports_counts, reports_public
@@ -142,28 +143,33 @@ def opendata_geojson(request: HttpRequest) -> HttpResponse:
 
 
 class QuartierFeed(Feed):
-    """The latest public reports of a quartier (RSS 2.0; see QuartierAtomFeed)."""
+    """The latest public reports of a quartier (RSS 2.0; see QuartierAtomFeed).
+
+    Every text is passed through ``xml_safe``: a control character a resident typed in a
+    description (the forms keep them) would otherwise make the feed fail to render.
+    """
 
     def get_object(self, request: HttpRequest, slug: str) -> Quartier:
         return get_object_or_404(Quartier, slug=slug)
 
     def title(self, obj: Quartier) -> str:
-        return _("Signalements — %(name)s") % {"name": obj.name}
+        return xml_safe(_("Signalements — %(name)s") % {"name": obj.name})
 
     def link(self, obj: Quartier) -> str:
         return reverse("reports:list") + f"?quartier={obj.slug}"
 
     def description(self, obj: Quartier) -> str:
-        return _("Les derniers signalements publics du quartier %(name)s.") % {"name": obj.name}
+        text = _("Les derniers signalements publics du quartier %(name)s.") % {"name": obj.name}
+        return xml_safe(text)
 
     def items(self, obj: Quartier) -> list[Report]:
         return list(reports_public(quartier=obj.slug)[:50])
 
     def item_title(self, item: Report) -> str:
-        return f"n° {item.pk} — {item.category.name} ({item.get_status_display()})"
+        return xml_safe(f"n° {item.pk} — {item.category.name} ({item.get_status_display()})")
 
     def item_description(self, item: Report) -> str:
-        return public_text(item.description)
+        return xml_safe(public_text(item.description))
 
     def item_pubdate(self, item: Report):  # noqa: ANN201 — Django's Feed protocol
         return item.created_at

@@ -33,6 +33,8 @@ def reports_public(
     status: str = "",
 ) -> QuerySet[Report]:
     """Reports anyone may see (never the hidden ones), newest first, with optional filters."""
+    # Filters come from query strings; PostgreSQL refuses to compare text holding a NUL.
+    quartier, category, status = (v.replace("\x00", "") for v in (quartier, category, status))
     qs = Report.objects.filter(hidden=False).select_related(
         "category", "category__service", "quartier"
     )

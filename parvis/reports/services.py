@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.content.models import Quartier
+from parvis.content.models import Quartier, Service
 from parvis.content.selectors import agent_profile_get, agent_services
 from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
 from parvis.core.notifications import outbox_enqueue
@@ -426,3 +426,13 @@ def report_redact(
         report=report, agent=agent, message=_("Description caviardée."), public=False
     )
     return report
+
+
+def categories_count_for(service: Service) -> int:
+    """How many report categories (and so reports) go to ``service``."""
+    return Category.objects.filter(service=service).count()
+
+
+def categories_move(source: Service, target: Service) -> int:
+    """Route ``source``'s categories, and so their reports, to ``target`` (caller's transaction)."""
+    return Category.objects.filter(service=source).update(service=target)

@@ -16,6 +16,7 @@ from parvis.content.models import Quartier
 from parvis.core.errors import ParvisError
 from parvis.core.idempotency import IdempotencyKeyReused
 from parvis.core.ratelimit import client_hash
+from parvis.core.views import secret_link_page
 from parvis.core.writes import public_write
 from parvis.reports.errors import ReportInvalid, ReportNotFound
 from parvis.reports.forms import DetailsForm, PlaceForm
@@ -108,6 +109,7 @@ def report_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/thanks.html")
 
 
+@secret_link_page
 def report_track(request: HttpRequest, reference: str) -> HttpResponse:
     """The tracking page of the tracking link: no account needed."""
     try:
@@ -166,12 +168,18 @@ def report_flag_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def reports_list(request: HttpRequest) -> HttpResponse:
     """Public list with filters by quartier, category and status."""
-    filters = {k: request.GET.get(k, "")[:60] for k in ("quartier", "category", "status")}
+    # No NUL: PostgreSQL cannot compare text holding one (the filter would crash the page).
+    filters = {
+        k: request.GET.get(k, "")[:60].replace("\x00", "")
+        for k in ("quartier", "category", "status")
+    }
     qs = reports_public(**filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
         "filters": filters,
+        # The quartier's feeds are offered only for a quartier that exists (any text may come in).
+        "quartier": Quartier.objects.filter(slug=filters["quartier"]).first(),
         "quartiers": Quartier.objects.all(),
         "categories": categories_active(),
         "statuses": Report.Status.choices,

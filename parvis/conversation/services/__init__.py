@@ -3,6 +3,7 @@
 from parvis.conversation.services.agents import (
     conversation_assign,
     conversation_close,
+    conversation_link_revoke_by_agent,
     conversation_reply,
     conversation_suggest_fiche,
     conversation_transfer,
@@ -13,6 +14,7 @@ from parvis.conversation.services.resident import (
     conversation_contact_set,
     conversation_feedback,
     conversation_hand_off,
+    conversation_link_revoke,
     conversation_start,
 )
 
@@ -24,6 +26,8 @@ __all__ = [
     "conversation_contact_set",
     "conversation_feedback",
     "conversation_hand_off",
+    "conversation_link_revoke",
+    "conversation_link_revoke_by_agent",
     "conversation_reply",
     "conversation_start",
     "conversation_suggest_fiche",

@@ -124,6 +124,27 @@ def conversation_close(*, conversation: Conversation, agent: AgentProfile) -> Co
 
 
 @transaction.atomic
+def conversation_link_revoke_by_agent(
+    *, conversation: Conversation, agent: AgentProfile
+) -> Conversation:
+    """An agent turns the resident's tracking link off (a link sent to the wrong address…).
+
+    Allowed on a closed conversation too: that is when a forgotten link matters most.
+    """
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if (
+        not agent.user.is_superuser
+        and not agent.services.filter(pk=conversation.service_id).exists()
+    ):
+        raise ConversationNotFound()
+    if conversation.links_revoked_at is None:
+        conversation.links_revoked_at = timezone.now()
+        conversation.save(update_fields=["links_revoked_at", "updated_at"])
+        _event(conversation, _("Lien de suivi désactivé par un agent."))
+    return conversation
+
+
+@transaction.atomic
 def conversation_suggest_fiche(
     *, conversation: Conversation, agent: AgentProfile, message: Message, title: str = ""
 ) -> FichePage:
@@ -160,3 +181,26 @@ def conversation_suggest_fiche(
     parent.add_child(instance=fiche)
     fiche.save_revision(user=agent.user, log_action=True)
     return fiche
+
+
+_OPEN_WORK = [Status.HANDED_OFF, Status.WAITING_AGENT, Status.ANSWERED]
+
+
+def conversations_count_for(service: Service) -> int:
+    """Conversations handed off to ``service`` and not closed."""
+    return Conversation.objects.filter(service=service, status__in=_OPEN_WORK).count()
+
+
+def conversations_move(source: Service, target: Service) -> int:
+    """Move ``source``'s open conversations to ``target``'s inbox, unassigned (caller's
+    transaction); each gets a line in its thread saying so."""
+    moved = list(
+        Conversation.objects.select_for_update().filter(service=source, status__in=_OPEN_WORK)
+    )
+    for conversation in moved:
+        conversation.service, conversation.assigned_to = target, None
+        conversation.save(update_fields=["service", "assigned_to", "updated_at"])
+        _event(
+            conversation, _("Conversation transmise au service %(service)s.") % {"service": target}
+        )
+    return len(moved)

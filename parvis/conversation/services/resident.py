@@ -359,3 +359,14 @@ def conversation_contact_set(
     if email:  # typed by the resident: only a confirmation goes there until it is followed
         address_confirmation_request(recipient=email, subject=f"conversation:{conversation.pk}")
     return conversation
+
+
+@transaction.atomic
+def conversation_link_revoke(*, conversation: Conversation) -> Conversation:
+    """The resident turns their tracking link off (the token and every emailed link), closed
+    conversation or not."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.links_revoked_at is None:
+        conversation.links_revoked_at = timezone.now()
+        conversation.save(update_fields=["links_revoked_at", "updated_at"])
+    return conversation

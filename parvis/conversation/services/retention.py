@@ -3,8 +3,8 @@
 Decision: residents' and agents' message texts are replaced by "[supprimé]" rather than
 deleted, so the conversation keeps its shape for statistics (who spoke when, hand-off reasons,
 "oui/non" feedback, the published sources quoted) without anything a person wrote. The
-assistant's own messages quote published pages only and are kept. Contact details are erased
-and a conversation still waiting is closed.
+assistant's own messages quote published pages only and are kept. Contact details are erased,
+a conversation still waiting is closed, and its tracking link stops working.
 """
 
 from __future__ import annotations
@@ -40,7 +40,12 @@ def conversations_anonymise(*, older_than_days: int | None = None) -> int:
         status=Conversation.Status.CLOSED, closed_at=now
     )
     Conversation.objects.filter(pk__in=ids).update(
-        contact_email="", contact_phone="", pending={}, waiting_since=None, anonymised_at=now
+        contact_email="",
+        contact_phone="",
+        pending={},
+        waiting_since=None,
+        anonymised_at=now,
+        links_revoked_at=now,
     )
     for pk in ids:
         address_confirmations_forget(subject=f"conversation:{pk}")

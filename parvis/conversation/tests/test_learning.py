@@ -44,3 +44,12 @@ def test_unanswered_questions_are_grouped_and_counted(
     client.force_login(admin_user)
     page = client.get(reverse("conversation_admin:learning"))
     assert "garer velo" in page.content.decode()
+
+
+def test_unanswered_questions_show_no_contact_details() -> None:
+    """The learning report is for editors: what residents asked, not how to reach them."""
+    _handed_off("carte grise perdue, rappelez-moi au 06 12 34 56 78 ou jean.dupont@exemple.fr")
+    [group] = unanswered_questions()
+    assert "06 12" not in group.example and "dupont" not in group.example
+    assert "06" not in group.key and "dupont" not in group.key
+    assert "carte grise" in group.example

@@ -7,6 +7,7 @@ import math
 
 from django.utils.dateparse import parse_datetime
 
+from parvis.core.text import is_ascii_number
 from parvis.reports.errors import ReportInvalid
 
 
@@ -42,7 +43,7 @@ def w3c_datetime(value: str, name: str) -> dt.datetime:
 
 def int_list(value: str, name: str) -> list[int]:
     items = [v.strip() for v in value.split(",") if v.strip()]
-    if not items or len(items) > 1000 or not all(v.isdigit() and len(v) < 18 for v in items):
+    if not items or len(items) > 1000 or not all(is_ascii_number(v) and len(v) < 18 for v in items):
         raise ReportInvalid(
             f"{name} doit être une liste d'identifiants séparés par des virgules.", code=name
         )
@@ -52,6 +53,6 @@ def int_list(value: str, name: str) -> list[int]:
 def positive_int(value: str, name: str, default: int, maximum: int) -> int:
     if not value:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not is_ascii_number(value) or not 1 <= int(value) <= maximum:
         raise ReportInvalid(f"{name} doit être un entier entre 1 et {maximum}.", code=name)
     return int(value)

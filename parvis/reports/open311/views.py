@@ -173,7 +173,11 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     report = reports_public().filter(reference=token).first()
     if report is None:
         return error(fmt, 404, "Jeton inconnu.")
-    return render(fmt, "service_requests", [{"service_request_id": str(report.pk), "token": token}])
+    response = render(
+        fmt, "service_requests", [{"service_request_id": str(report.pk), "token": token}]
+    )
+    response["Cache-Control"] = "no-store"  # the token is the client's key to its request
+    return response
 
 
 @csrf_exempt

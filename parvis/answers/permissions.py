@@ -1,0 +1,20 @@
+"""Which back-office role may do what in this app."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from parvis.core.roles import EDITORS, MODERATORS, role_grant
+
+# What residents searched for: the editors' and moderators' list of content to write.
+SEE_SEARCHES = "answers.view_querylog"
+
+
+def roles_grant() -> None:
+    """Editors and moderators read the unanswered searches; agents have no use for them."""
+    for group in (EDITORS, MODERATORS):
+        role_grant(group_name=group, app_label="answers", codenames=["view_querylog"])
+
+
+def can_see_searches(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_perm(SEE_SEARCHES)
