@@ -142,8 +142,11 @@ def serve_with_worker(*, bind: str) -> None:
     """Run the web server and the task worker side by side, as production does; stop both
     when either stops or on Ctrl+C / SIGTERM."""
     parvis = [sys.executable, "-m", "parvis.cli"]
+    # The worker reports each job it queues at INFO: in the demo's terminal that would bury the
+    # logins printed just above, so it speaks from WARNING on unless the level was chosen.
+    quiet = {**os.environ, "PARVIS_LOG_LEVEL": os.environ.get("PARVIS_LOG_LEVEL", "WARNING")}
     children = [
-        subprocess.Popen([*parvis, "worker"]),
+        subprocess.Popen([*parvis, "worker"], env=quiet),
         subprocess.Popen([*parvis, "serve", "--bind", bind, "--workers", "2"]),
     ]
 
