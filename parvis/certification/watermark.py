@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
+
+from parvis.certification.watch import state_save
 
 
 def watermark_path() -> Path:
@@ -48,24 +48,14 @@ def _first_digest() -> str:
 
 
 def watermark_record(*, size: int, root: bytes) -> None:
-    """Raise the mark to ``size`` (never lower it for the same log); atomic write."""
+    """Raise the mark to ``size`` (never lower it for the same log); written atomically."""
     first = _first_digest()
     current = watermark_read()
     if current and current.get("first") == first and int(current.get("size", -1)) >= size:
         return
-    path = watermark_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps({"first": first, "size": size, "root": base64.b64encode(root).decode()})
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".watermark-")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    state_save(
+        watermark_path(), {"first": first, "size": size, "root": base64.b64encode(root).decode()}
+    )
 
 
 def watermark_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
