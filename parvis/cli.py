@@ -26,6 +26,8 @@ WITHOUT_DATABASE = {
     "diffsettings",
     "keys_init",
     "verify",
+    "monitor",
+    "setup",
 }
 
 

@@ -16,6 +16,7 @@ moves the mark to the new log.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,15 @@ from parvis.certification.watch import state_save
 
 
 def watermark_path() -> Path:
-    return Path(settings.PARVIS_LOG_WATERMARK_FILE)
+    """The mark of the configured database's log: one file per database name beside the key,
+    so a key folder shared by several databases (staging, a copy) keeps their marks apart,
+    while a restore under the same name meets its own mark."""
+    from django.db import connection
+
+    base = Path(settings.PARVIS_LOG_WATERMARK_FILE)
+    name = str(connection.settings_dict.get("NAME") or "")
+    suffix = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return base.with_name(f"{base.stem}-{suffix}{base.suffix}")
 
 
 def watermark_read() -> dict[str, Any] | None:

@@ -20,7 +20,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mark_file(settings, tmp_path):  # noqa: ANN001, ANN201
     settings.PARVIS_LOG_WATERMARK_FILE = str(tmp_path / "keys" / "log-watermark.json")
-    return tmp_path / "keys" / "log-watermark.json"
+    return watermark.watermark_path()
+
+
+def test_each_database_has_its_own_mark_beside_the_key(mark_file, settings):  # noqa: ANN001
+    assert mark_file.parent == mark_file.parent.parent / "keys"
+    assert mark_file.name.startswith("log-watermark-") and mark_file.suffix == ".json"
 
 
 def _certify(name: str) -> None:
