@@ -110,9 +110,11 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "PARVIS_SECRET_KEY" in result.stderr
 
 
-def test_production_refuses_to_start_without_its_trusted_proxies():
+def test_production_refuses_to_start_without_its_trusted_proxies(tmp_path):
     """Behind HTTPS every client would share the proxy's address: check and serve refuse."""
-    env = {**os.environ, **PRODUCTION_ENV}
+    database = tmp_path / "parvis.sqlite3"
+    database.touch()  # serve needs a database to exist before it gets to its checks
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}"}
     env.pop("PARVIS_TRUSTED_PROXIES")
     result = subprocess.run([PARVIS, "check"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
