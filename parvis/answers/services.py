@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from parvis.answers import index
+from parvis.answers import sources as answer_sources
 from parvis.answers.documents import knowledge_fields, page_fields, page_key
 from parvis.answers.models import (
     AnswerFeedback,
@@ -70,6 +71,8 @@ def reindex_all(*, include_knowledge: bool = True) -> int:
     for page in Page.objects.live().public().specific().iterator():
         if page_index(page=page) is not None:
             count += 1
+    for source in answer_sources.sources():
+        count += answer_sources.documents_write(source.documents())
     if include_knowledge:
         docs = SearchDocument.objects.filter(kind="knowledge")
         index.rows_write(docs.iterator())
