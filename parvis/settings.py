@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "parvis.certification",
     "parvis.conversation",
     "parvis.reports",
+    "parvis.listening",
     "parvis.staff",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
