@@ -62,9 +62,9 @@ class FakeProviders:
                 return self._answer(404, {"message": "not found"})
 
             def _twilio(self, raw: bytes) -> None:
-                expected = "Basic " + base64.b64encode(
-                    f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()
-                ).decode()
+                expected = (
+                    "Basic " + base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
+                )
                 if self.headers.get("Authorization") != expected:
                     fake.refused.append("twilio")
                     return self._answer(401, {"code": 20003, "message": "Authenticate"})

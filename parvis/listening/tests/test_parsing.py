@@ -65,7 +65,9 @@ def test_a_choice_by_its_words_or_number_with_a_remark():
     assert _parse(CHOICE, "je ne sais pas")[1] is None
 
 
-@pytest.mark.parametrize(("text", "rating"), [("5", 5), ("4/5", 4), ("3 sur 5", 3), ("2 étoiles", 2)])
+@pytest.mark.parametrize(
+    ("text", "rating"), [("5", 5), ("4/5", 4), ("3 sur 5", 3), ("2 étoiles", 2)]
+)
 def test_ratings(text, rating):
     assert _parse(RATING, text)[1].rating == rating
 
@@ -75,7 +77,9 @@ def test_rating_out_of_range_is_not_understood():
     assert _parse(RATING, "super")[1] is None
 
 
-@pytest.mark.parametrize("text", ["STOP", "stop", "Stop !", "ARRET", "Arrêt", "STOP SMS", "arrêter"])
+@pytest.mark.parametrize(
+    "text", ["STOP", "stop", "Stop !", "ARRET", "Arrêt", "STOP SMS", "arrêter"]
+)
 def test_stop_words(text):
     assert sms_parse(text, codes=set()).stop
 

@@ -58,7 +58,9 @@ def test_a_replayed_message_counts_once(question, sms_settings):
 def test_the_unique_constraint_not_a_check_refuses_a_second_row(question):
     from django.db import IntegrityError, transaction
 
-    InboundMessage.objects.create(provider="twilio", message_id="X", phone_hash="h", outcome="answer")
+    InboundMessage.objects.create(
+        provider="twilio", message_id="X", phone_hash="h", outcome="answer"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         InboundMessage.objects.create(
             provider="twilio", message_id="X", phone_hash="h", outcome="answer"
