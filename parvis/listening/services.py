@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from parvis.certification.models import LogEntry
 from parvis.certification.services import statement_append
@@ -292,9 +292,12 @@ def _sms_receive(inbound: InboundSMS, number: str, hashed: str) -> str:
     )
     total = FieldAnswer.objects.filter(question=question).count()
     reply(
-        _(
+        ngettext(
+            "Merci, votre réponse est comptée (%(total)d réponse). Résultats : %(url)s "
+            "SUIVI pour connaître la suite, STOP pour ne plus recevoir de SMS.",
             "Merci, votre réponse est comptée (%(total)d réponses). Résultats : %(url)s "
-            "SUIVI pour connaître la suite, STOP pour ne plus recevoir de SMS."
+            "SUIVI pour connaître la suite, STOP pour ne plus recevoir de SMS.",
+            total,
         )
         % {"total": total, "url": _results_link(question)}
     )
