@@ -208,9 +208,9 @@ def sms_receive(*, inbound: InboundSMS) -> str:
     """
     try:
         number = phone_normalise(inbound.from_number)
-    except PhoneInvalid:
-        number = "".join(inbound.from_number.split())[:20]
-    hashed = phone_hash(number)
+    except PhoneInvalid:  # a short code or a name ("ORANGE"): counted, never answered
+        number = ""
+    hashed = phone_hash(number or "".join(inbound.from_number.split())[:20])
     try:
         with transaction.atomic():
             return _sms_receive(inbound, number, hashed)
@@ -237,6 +237,8 @@ def _sms_receive(inbound: InboundSMS, number: str, hashed: str) -> str:
     incoming = sms_parse(inbound.text, codes=codes)
 
     def reply(body: str) -> None:
+        if not number:
+            return
         _sms_reply(
             hashed=hashed,
             number=number,
