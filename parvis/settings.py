@@ -190,6 +190,9 @@ PARVIS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PARVIS_OUTBOX_MAX_ATTEMPTS", "8
 PARVIS_OUTBOX_RETRY_SECONDS = int(os.environ.get("PARVIS_OUTBOX_RETRY_SECONDS", "60"))
 # Seconds a worker owns a claimed message; past it, another worker may take it over.
 PARVIS_OUTBOX_LEASE_SECONDS = int(os.environ.get("PARVIS_OUTBOX_LEASE_SECONDS", "300"))
+# Fetching URLs chosen by others (groups' feeds): loopback is refused unless this is set, which
+# only tests and benchmarks do (they serve feeds on 127.0.0.1). See parvis/core/safehttp.py.
+PARVIS_FETCH_ALLOW_LOOPBACK = env_bool("PARVIS_FETCH_ALLOW_LOOPBACK", False)
 
 # --- Cache (Redis when configured) ------------------------------------------------------------
 
