@@ -148,7 +148,8 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <item><title>Chantier collectif</title><link>https://jardin.example/chantier</link>
 <guid>https://jardin.example/chantier</guid>
 <description>&lt;p&gt;Apportez des gants&lt;/p&gt;&lt;img src=x onerror=alert(1)&gt;</description>
-<ev:startdate>2026-10-24T10:00:00+02:00</ev:startdate><ev:location>Jardin des Bourderies</ev:location>
+<ev:startdate>2026-10-24T10:00:00+02:00</ev:startdate>
+<ev:location>Jardin des Bourderies</ev:location>
 <pubDate>Mon, 12 Oct 2026 08:00:00 +0000</pubDate></item>
 <item><title>Compte rendu</title><link>https://jardin.example/cr</link>
 <pubDate>Tue, 13 Oct 2026 08:00:00 +0000</pubDate></item>
