@@ -9,6 +9,7 @@ its own thread (the database is touched only there).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -91,6 +92,7 @@ def feed_fetch(
     options = options or ReadOptions()
     now = now or dt.datetime.now(dt.UTC)
     kwargs = options.fetch_kwargs()
+    started = time.monotonic()
     try:
         result = safe_fetch(
             request.url,
@@ -112,7 +114,7 @@ def feed_fetch(
         elif request.kind in ("rss", "atom"):
             outcome.events = parse_syndication(result.content)
         elif request.kind == "activitypub":
-            outcome.events = _activitypub_read(result.url, result.content, kwargs)
+            outcome.events = _activitypub_read(result.url, result.content, kwargs, started)
         else:
             raise FeedInvalid(_("Type de flux inconnu."), code="kind")
         return outcome
@@ -127,12 +129,24 @@ def feed_fetch(
         )
 
 
-def _activitypub_read(url: str, content: bytes, kwargs: dict[str, object]) -> list[ParsedEvent]:
-    """An actor, an outbox, or a page of it: follow to the items, at most a few pages."""
+def _activitypub_read(
+    url: str, content: bytes, kwargs: dict[str, object], started: float
+) -> list[ParsedEvent]:
+    """An actor, an outbox, or a page of it: follow to the items, at most a few pages, all
+    within the feed's one deadline."""
+    total = float(kwargs["deadline"])  # type: ignore[arg-type]
+
+    def fetch_json(target: str) -> dict:
+        remaining = total - (time.monotonic() - started)
+        if remaining <= 0:
+            raise FetchError(_("Le serveur a mis trop de temps à répondre."), code="timeout")
+        options = {**kwargs, "deadline": remaining}
+        return activitypub_page(safe_fetch(target, accept=ACTIVITYPUB_ACCEPT, **options).content)
+
     document = activitypub_page(content)
     if isinstance(document.get("outbox"), str):  # an actor: go to its outbox
         url = urljoin(url, document["outbox"])
-        document = activitypub_page(safe_fetch(url, accept=ACTIVITYPUB_ACCEPT, **kwargs).content)
+        document = fetch_json(url)
     items: list[object] = []
     page: dict | None = document
     first = document.get("first")
@@ -140,7 +154,7 @@ def _activitypub_read(url: str, content: bytes, kwargs: dict[str, object]) -> li
         page = first
     elif isinstance(first, str):
         url = urljoin(url, first)
-        page = activitypub_page(safe_fetch(url, accept=ACTIVITYPUB_ACCEPT, **kwargs).content)
+        page = fetch_json(url)
     pages = 0
     while page is not None and pages < MAX_ACTIVITYPUB_PAGES:
         pages += 1
@@ -149,7 +163,7 @@ def _activitypub_read(url: str, content: bytes, kwargs: dict[str, object]) -> li
         if not isinstance(following, str) or pages >= MAX_ACTIVITYPUB_PAGES:
             break
         url = urljoin(url, following)
-        page = activitypub_page(safe_fetch(url, accept=ACTIVITYPUB_ACCEPT, **kwargs).content)
+        page = fetch_json(url)
     return parse_activitypub(items)
 
 

@@ -370,6 +370,17 @@ def feeds_due(*, now: dt.datetime | None = None) -> list[Feed]:
     )
 
 
+EVENTS_KEPT_DAYS = 30
+
+
+@transaction.atomic
+def events_purge(*, now: dt.datetime | None = None) -> int:
+    """Forget events that ended (or started, without an end) more than a month ago."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=EVENTS_KEPT_DAYS)
+    old = Event.objects.filter(Q(end__lt=cutoff) | Q(end__isnull=True, start__lt=cutoff))
+    return old.delete()[1].get("networks.Event", 0)
+
+
 def feeds_read(
     *,
     feeds: Iterable[Feed] | None = None,

@@ -241,3 +241,17 @@ def test_the_periodic_task_reads_due_feeds_of_published_groups_only(
     feeds_read_task.call()
     assert published.feeds.get().last_read_at is not None
     assert proposed.feeds.get().last_read_at is None
+
+
+def test_past_events_are_purged_after_a_month(make_group) -> None:
+    from parvis.networks.services import events_purge
+
+    group = make_group()
+    feed = Feed.objects.create(group=group, url="https://x.example/a.ics", kind=Feed.Kind.ICAL)
+    now = timezone.now()
+    for key, days in (("old", 40), ("recent", 10)):
+        Event.objects.create(
+            group=group, feed=feed, dedup_key=key, title=key, start=now - dt.timedelta(days=days)
+        )
+    assert events_purge() == 1
+    assert list(Event.objects.filter(group=group).values_list("title", flat=True)) == ["recent"]
