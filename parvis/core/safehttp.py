@@ -215,11 +215,16 @@ def safe_fetch(
     resolver: Resolver | None = None,
     allow_loopback: bool | Collection[int] | None = None,
     transport: httpx.BaseTransport | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     """GET ``url`` through the guard (see the module); raise FetchError when refused or failed.
 
     A 2xx gives its body; a 304 (to a conditional request) gives ``not_modified``; any other
-    status is a FetchError with code ``http_status``.
+    status is a FetchError with code ``http_status``. ``method``, ``body`` and ``headers`` serve
+    deliveries (a signed ActivityPub POST): a request with a body never follows a redirect
+    (``bad_redirect``), so a body signed for one host is never sent to another.
     """
     # The transport itself, not a Client: no proxy from the environment, no cookie jar, no
     # redirect logic of its own (a Client parses a hostile Location before we can refuse it).
@@ -233,7 +238,8 @@ def safe_fetch(
         while True:
             target = url_check(current, resolver=resolver, allow_loopback=allow_loopback)
             default_port = 443 if target.url.scheme == "https" else 80
-            headers = {
+            sent = {
+                **(headers or {}),
                 "Host": target.host
                 if target.port == default_port
                 else f"{target.host}:{target.port}",
@@ -242,9 +248,9 @@ def safe_fetch(
                 "Accept-Encoding": "gzip, deflate",  # decoded here, under the cap
             }
             if etag:
-                headers["If-None-Match"] = etag
+                sent["If-None-Match"] = etag
             if last_modified:
-                headers["If-Modified-Since"] = last_modified
+                sent["If-Modified-Since"] = last_modified
             remaining = deadline - (time.monotonic() - started)
             if remaining <= 0:
                 raise _refused(_("Le serveur a mis trop de temps à répondre."), "timeout")
@@ -253,12 +259,14 @@ def safe_fetch(
             }
             if target.url.scheme == "https":
                 extensions["sni_hostname"] = target.host  # TLS name and certificate check
-            request = httpx.Request("GET", target.url, headers=headers, extensions=extensions)
+            request = httpx.Request(
+                method, target.url, headers=sent, content=body, extensions=extensions
+            )
             response = transport.handle_request(request)
             try:
                 if response.status_code in _REDIRECTS:
                     location = response.headers.get("Location", "")
-                    if not location:
+                    if not location or body is not None:
                         raise _refused(_("Une redirection sans destination."), "bad_redirect")
                     if len(redirects) >= max_redirects:
                         raise _refused(_("Trop de redirections."), "too_many_redirects")

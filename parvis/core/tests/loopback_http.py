@@ -33,6 +33,7 @@ class LoopbackServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.bodies: list[bytes] = []  # of POST requests
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +41,11 @@ class LoopbackServer:
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                owner.bodies.append(self.rfile.read(length))
+                self.do_GET()
 
             def do_GET(self) -> None:
                 owner.requests.append((self.path, dict(self.headers.items())))

@@ -252,3 +252,20 @@ def test_public_addresses_pass_the_guard() -> None:
     assert not address_is_public(ipaddress.ip_address("255.255.255.255"))
     target = url_check("https://agenda.example.org/x.ics", resolver=lambda h, p: ["93.184.216.34"])
     assert str(target.url) == "https://93.184.216.34/x.ics" and target.host == "agenda.example.org"
+
+
+def test_a_delivery_posts_its_body_and_never_follows_a_redirect(outside: LoopbackServer) -> None:
+    url = outside.route("/inbox", Reply(status=202))
+    result = _fetch(
+        outside,
+        url,
+        method="POST",
+        body=b'{"type": "Note"}',
+        headers={"Content-Type": "application/activity+json", "Signature": "x"},
+    )
+    assert result.status == 202 and outside.bodies[-1] == b'{"type": "Note"}'
+    assert outside.requests[-1][1]["Signature"] == "x"
+    moved = outside.route("/moved", Reply(status=307, headers={"Location": "/inbox"}))
+    with pytest.raises(FetchError) as refused:
+        _fetch(outside, moved, method="POST", body=b"{}")
+    assert refused.value.code == "bad_redirect"
