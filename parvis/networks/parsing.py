@@ -66,10 +66,15 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
+def identifier(value: object) -> str:
+    """A UID as the feed gave it, without control characters (PostgreSQL refuses NUL)."""
+    return "".join(c for c in str(value or "") if c.isprintable())[:500]
+
+
 def plain_text(value: object, limit: int = MAX_TITLE) -> str:
     """Text without any markup (a title, a place)."""
     text = html.unescape(nh3.clean(str(value or ""), tags=set()))
-    return " ".join(text.split())[:limit]
+    return " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())[:limit]
 
 
 def safe_html(value: object) -> str:
@@ -81,7 +86,7 @@ def safe_html(value: object) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
-    return cleaned[:MAX_DESCRIPTION]
+    return cleaned.replace("\x00", "")[:MAX_DESCRIPTION]
 
 
 def safe_url(value: object) -> str:
@@ -141,7 +146,7 @@ def parse_ical(
                 start=start,
                 end=end,
                 all_day=all_day,
-                uid=str(occurrence.get("UID", ""))[:500],
+                uid=identifier(occurrence.get("UID", "")),
                 description=safe_html(occurrence.get("DESCRIPTION", "")),
                 location=plain_text(occurrence.get("LOCATION", "")),
                 url=safe_url(occurrence.get("URL", "")),
@@ -206,7 +211,7 @@ def parse_syndication(data: bytes) -> list[ParsedEvent]:
                 title=plain_text(entry.get("title", "")) or _("Sans titre"),
                 start=start,
                 end=_iso(entry.get("ev_enddate")),
-                uid=str(entry.get("id", ""))[:500],
+                uid=identifier(entry.get("id", "")),
                 description=safe_html(body),
                 location=plain_text(entry.get("ev_location", "")),
                 url=safe_url(entry.get("link", "")),
@@ -283,7 +288,7 @@ def parse_activitypub(items: Iterable[Any]) -> list[ParsedEvent]:
                 title=title or _("Sans titre"),
                 start=start,
                 end=end,
-                uid=str(obj.get("id", ""))[:500],
+                uid=identifier(obj.get("id", "")),
                 description=safe_html(obj.get("content", "")),
                 location=_location(obj.get("location")),
                 url=_link(obj.get("url")) or safe_url(obj.get("id")),

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -398,7 +398,18 @@ def feeds_read(
     counts = {"read": 0, "failed": 0, "not_modified": 0, "events": 0}
     matcher = lieux_matcher()
     for outcome in feeds_fetch(requests, options=options, workers=workers):
-        stored = feed_store(outcome=outcome, lieu_for=matcher)
+        try:
+            stored = feed_store(outcome=outcome, lieu_for=matcher)
+        except DatabaseError:  # one feed's odd data must not stop the others being stored
+            logger.exception("feed store failed", extra={"feed": outcome.request.feed_id})
+            failed = FeedOutcome(
+                outcome.request,
+                error=_("Flux illisible (%(error)s).") % {"error": "DatabaseError"},
+                error_code="store",
+            )
+            feed_store(outcome=failed, lieu_for=matcher)
+            counts["failed"] += 1
+            continue
         if not outcome.ok:
             counts["failed"] += 1
         elif outcome.not_modified:
@@ -454,7 +465,11 @@ def _events_store(feed: Feed, events: list[ParsedEvent], lieu_for, now: dt.datet
         }
         row = existing.get(key)
         if row is None:
-            Event.objects.create(dedup_key=key, group_id=feed.group_id, feed=feed, **values)
+            try:
+                with transaction.atomic():  # another reader may store the same occurrence
+                    Event.objects.create(dedup_key=key, group_id=feed.group_id, feed=feed, **values)
+            except IntegrityError:
+                continue
         elif row.feed_id == feed.pk:
             Event.objects.filter(pk=row.pk).update(last_seen_at=now, **values)
         else:

@@ -255,3 +255,18 @@ def test_past_events_are_purged_after_a_month(make_group) -> None:
         )
     assert events_purge() == 1
     assert list(Event.objects.filter(group=group).values_list("title", flat=True)) == ["recent"]
+
+
+def test_control_characters_in_a_feed_do_not_reach_the_database(
+    feed_server: LoopbackServer, make_group
+) -> None:
+    body = weekly_ics(uid="nul\x00uid@x", title="Titre\x00nul\x07", first=next_weekday(1, 9))
+    url = feed_server.route("/r/nul.ics", Reply(body=body))
+    ok = rss(("Voisins", next_weekday(2, 9), "Salle"))
+    other = feed_server.route("/r/after-nul.rss", Reply(body=ok))
+    group = make_group(feeds=((url, Feed.Kind.ICAL), (other, Feed.Kind.RSS)))
+    counts = feeds_read(feeds=group.feeds.all(), workers=1)
+    assert counts["failed"] == 0
+    titles = set(Event.objects.filter(group=group).values_list("title", flat=True))
+    assert titles == {"Titrenul", "Voisins"}
+    assert Event.objects.filter(group=group, uid="nuluid@x").exists()
