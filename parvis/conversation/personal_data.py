@@ -22,6 +22,7 @@ from parvis.core.personal_data import (
     ErasureReport,
     HeldItem,
     Identity,
+    IdentityInvalid,
     LegalBasis,
     Outcome,
 )
@@ -70,6 +71,16 @@ class ConversationHolder:
         )
         ids = [c.pk for c in candidates if identity.matches(c.contact_phone)]
         return Conversation.objects.filter(pk__in=ids)
+
+    def related(self, identity: Identity) -> Iterable[Identity]:
+        """The phone left with this email on a conversation, and the other way round."""
+        for conversation in self._conversations(identity):
+            for raw in (conversation.contact_email, conversation.contact_phone):
+                if raw and not identity.matches(raw):
+                    try:
+                        yield Identity.parse(raw)
+                    except IdentityInvalid:
+                        continue
 
     def _outcomes(self, conversation: Conversation) -> list[Outcome]:
         outcomes: list[Outcome] = []

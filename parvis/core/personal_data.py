@@ -16,7 +16,9 @@ for how long, who can see it) and implements:
 - ``erase(identity)``: delete the personal data, keep public contributions anonymised, leave
   statistics unchanged; returns an :class:`ErasureReport`;
 - ``purge(now)``: enforce each category's retention; returns how many rows it deleted or
-  anonymised. A holder whose retention is a rule rather than a delay (kept while a report is
+  anonymised;
+- optionally ``related(identity)``: other identities the person gave alongside this one (the
+  phone left with an email on a conversation), erased with it. A holder whose retention is a rule rather than a delay (kept while a report is
   open…) says so in ``retention_rule`` and enforces that rule here.
 
 Example::
@@ -357,12 +359,26 @@ def export_rows(identity: Identity) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
+def related_identities(identity: Identity) -> list[Identity]:
+    """``identity`` and the other addresses or numbers the person gave alongside it (a phone
+    left with an email on the same conversation), from holders that implement the optional
+    ``related(identity) -> Iterable[Identity]``."""
+    found = [identity]
+    for holder in holders():
+        related = getattr(holder, "related", None)
+        if related is not None:
+            found += [other for other in related(identity) if other not in found]
+    return found
+
+
 @transaction.atomic
 def erase_everywhere(identity: Identity) -> ErasureReport:
-    """Erase ``identity`` in every holder, in one transaction (all or nothing)."""
+    """Erase ``identity``, and what the person gave alongside it, in every holder, in one
+    transaction (all or nothing)."""
     report = ErasureReport()
-    for holder in holders():
-        report.add(holder.erase(identity))
+    for each in related_identities(identity):
+        for holder in holders():
+            report.add(holder.erase(each))
     return report
 
 

@@ -40,7 +40,7 @@ def start(request: HttpRequest) -> HttpResponse:
     """The form: an email or a phone; the same answer whether anything is held or not."""
     if request.method == "GET" and session_identity(request) is not None:
         return redirect("mydata:home")
-    form = IdentityForm(request.POST or None)
+    form = IdentityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         identity = form.cleaned_data["identity"]
         wait = ratelimit_request(
@@ -107,7 +107,7 @@ def code(request: HttpRequest) -> HttpResponse:
     token = request.session.get(PENDING_KEY, "")
     if not token:
         return redirect("mydata:start")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             access = services.access_code_check(token=token, code=form.cleaned_data["code"])
@@ -177,7 +177,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     identity = session_identity(request)
     if identity is None:
         return _closed(request)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         report = services.data_erase(identity=identity)
         request.session.flush()
