@@ -202,7 +202,7 @@ class AccessRecord(models.Model):
         CONVERSATION = "conversation", _("réponse à une question")
         ADMINISTRATION = "administration", _("administration du site")
 
-    created_at = models.DateTimeField(_("le"), db_index=True)
+    created_at = models.DateTimeField(_("date de consultation"), db_index=True)
     staff_user_id = models.IntegerField(null=True, blank=True)
     staff_name = models.CharField(_("consulté par"), max_length=150)
     service_name = models.CharField(_("service"), max_length=200, blank=True)

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("created_at", models.DateTimeField(db_index=True, verbose_name="le")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="date de consultation")),
                 ("staff_user_id", models.IntegerField(blank=True, null=True)),
                 ("staff_name", models.CharField(max_length=150, verbose_name="consulté par")),
                 (
