@@ -16,10 +16,10 @@ for how long, who can see it) and implements:
 - ``erase(identity)``: delete the personal data, keep public contributions anonymised, leave
   statistics unchanged; returns an :class:`ErasureReport`;
 - ``purge(now)``: enforce each category's retention; returns how many rows it deleted or
-  anonymised;
+  anonymised. A holder whose retention is a rule rather than a delay (kept while a report is
+  open…) says so in ``retention_rule`` and enforces that rule here;
 - optionally ``related(identity)``: other identities the person gave alongside this one (the
-  phone left with an email on a conversation), erased with it. A holder whose retention is a rule rather than a delay (kept while a report is
-  open…) says so in ``retention_rule`` and enforces that rule here.
+  phone left with an email on a conversation), erased with it.
 
 Example::
 

@@ -82,7 +82,13 @@ def test_the_committee_sees_totals_per_service_and_purpose_and_exports_csv(clien
     assert "Par service et par finalité" in page
     assert "<td>Propreté</td><td>traitement du signalement</td><td>2</td><td>1</td>" in page
     assert "<td>Voirie</td><td>réponse à une question</td><td>1</td>" in page
-    rows = list(csv.DictReader(io.StringIO(client.get("/admin/consultations/?format=csv&service=Propreté").content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/admin/consultations/?format=csv&service=Propreté").content.decode()
+            )
+        )
+    )
     assert len(rows) == 2 and {r["consulte_par"] for r in rows} == {"Sophie"}
     assert {r["finalite"] for r in rows} == {"traitement du signalement"}
 

@@ -107,19 +107,23 @@ def test_bad_input_is_a_form_message(client, value):
 
 
 def test_requests_are_rate_limited_per_client_and_per_address(client, settings):
-    settings.PARVIS_RATELIMITS = {"mydata.request": [(3, 3600)], "mydata.request.address": [(2, 3600)]}
+    settings.PARVIS_RATELIMITS = {
+        "mydata.request": [(3, 3600)],
+        "mydata.request.address": [(2, 3600)],
+    }
     for _ in range(2):
         assert client.post("/mes-donnees/", {"identity": "flood@example.test"}).status_code == 302
     refused = client.post("/mes-donnees/", {"identity": "flood@example.test"})
-    assert refused.status_code == 200 and "Trop de demandes pour cette adresse" in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "Trop de demandes pour cette adresse" in refused.content.decode()
+    )
     assert client.post("/mes-donnees/", {"identity": "other@example.test"}).status_code == 429
     assert AccessRequest.objects.count() == 2
 
 
 def test_an_oversized_body_is_refused_before_reading(client):
-    response = client.post(
-        "/mes-donnees/", {"identity": "x@example.test", "pad": "y" * 200_000}
-    )
+    response = client.post("/mes-donnees/", {"identity": "x@example.test", "pad": "y" * 200_000})
     assert response.status_code == 413
 
 

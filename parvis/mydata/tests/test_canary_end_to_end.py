@@ -12,7 +12,6 @@ import re
 import zipfile
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db import connection
 
@@ -51,7 +50,9 @@ def _hits(text: str, canary: dict[str, str]) -> list[str]:
     lowered = text.lower()
     digits = re.sub(r"\D", "", lowered)
     return [
-        n for n in _needles(canary) if n in lowered or (n.lstrip("+").isdigit() and n.lstrip("+") in digits)
+        n
+        for n in _needles(canary)
+        if n in lowered or (n.lstrip("+").isdigit() and n.lstrip("+") in digits)
     ]
 
 
@@ -126,9 +127,7 @@ def _seed(canary: dict[str, str], quartier: Quartier):  # noqa: ANN202
     )
     profile = AgentProfile.objects.get(user=agent)
     profile.services.add(conversation.service)
-    conversation_reply(
-        conversation=conversation, agent=profile, text="Le premier lundi du mois."
-    )
+    conversation_reply(conversation=conversation, agent=profile, text="Le premier lundi du mois.")
     return agent, report, conversation
 
 

@@ -38,8 +38,12 @@ Present = Callable[[], bool]
 def _outbox(age: dt.timedelta) -> Present:
     sent = timezone.now() - age
     m = OutboxMessage.objects.create(
-        recipient="o@example.test", subject="s", body_text="t", topic="t",
-        status=OutboxMessage.Status.SENT, sent_at=sent,
+        recipient="o@example.test",
+        subject="s",
+        body_text="t",
+        topic="t",
+        status=OutboxMessage.Status.SENT,
+        sent_at=sent,
     )
     return lambda: OutboxMessage.objects.filter(pk=m.pk).exists()
 
@@ -59,16 +63,24 @@ def _counter(age: dt.timedelta) -> Present:
 def _idempotency(age: dt.timedelta) -> Present:
     now = timezone.now()
     r = IdempotencyRecord.objects.create(
-        scope="s", key=str(age), fingerprint="f", in_flight=False,
-        lease_until=now, created_at=now - age,
+        scope="s",
+        key=str(age),
+        fingerprint="f",
+        in_flight=False,
+        lease_until=now,
+        created_at=now - age,
     )
     return lambda: IdempotencyRecord.objects.filter(pk=r.pk).exists()
 
 
 def _access(age: dt.timedelta) -> Present:
     r = AccessRecord.objects.create(
-        created_at=timezone.now() - age, staff_name="S", purpose="report",
-        subject="report:1", data_kind="email", identity_digest="0" * 64,
+        created_at=timezone.now() - age,
+        staff_name="S",
+        purpose="report",
+        subject="report:1",
+        data_kind="email",
+        identity_digest="0" * 64,
     )
     return lambda: AccessRecord.objects.filter(pk=r.pk).exists()
 
@@ -107,8 +119,11 @@ def _reporter_email(age: dt.timedelta) -> Present:
 def _access_request(age: dt.timedelta) -> Present:
     now = timezone.now()
     r = AccessRequest.objects.create(
-        channel="email", identity="a@example.test", token_hash=str(age).ljust(64, "x")[:64],
-        created_at=now - age, expires_at=now - age + dt.timedelta(minutes=30),
+        channel="email",
+        identity="a@example.test",
+        token_hash=str(age).ljust(64, "x")[:64],
+        created_at=now - age,
+        expires_at=now - age + dt.timedelta(minutes=30),
     )
     return lambda: AccessRequest.objects.filter(pk=r.pk).exists()
 
@@ -117,8 +132,11 @@ def _export(age: dt.timedelta) -> Present:
     now = timezone.now()
     name = private_storage.save("mydata/test/mes-donnees.zip", ContentFile(b"zip"))
     e = ExportArchive.objects.create(
-        token_hash=str(age).ljust(64, "y")[:64], identity_digest="d", file_name=name,
-        created_at=now - age, expires_at=now - age + dt.timedelta(days=7),
+        token_hash=str(age).ljust(64, "y")[:64],
+        identity_digest="d",
+        file_name=name,
+        created_at=now - age,
+        expires_at=now - age + dt.timedelta(days=7),
     )
     return lambda: ExportArchive.objects.filter(pk=e.pk).exists() and private_storage.exists(name)
 
@@ -187,7 +205,11 @@ def _text(response) -> str:  # noqa: ANN001
 def test_the_register_and_the_personal_data_page_are_generated_from_the_declarations(client):
     register = _text(client.get("/donnees-personnelles/registre/"))
     legal = _text(client.get("/donnees-personnelles/"))
-    rows = list(csv.DictReader(io.StringIO(client.get("/donnees-personnelles/registre/registre.csv").content.decode())))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/donnees-personnelles/registre/registre.csv").content.decode())
+        )
+    )
     assert [row["categorie"] for row in rows] == [c.key for c in categories()]
     for category in categories():
         for page in (register, legal):
