@@ -42,18 +42,21 @@ def _canary() -> dict[str, str]:
     }
 
 
-def _needles(canary: dict[str, str]) -> list[str]:
-    return [canary["email"].lower(), canary["e164"], canary["digits"]]
+def _phone_pattern(canary: dict[str, str]) -> re.Pattern[str]:
+    """The number however it is written: 06 12 34 56 78, 06.12…, 0612345678, +33 6 12…,
+    +33 (0)6…, 33612345678 (separators between any digits), but not inside a longer number."""
+    sep = r"[\s.\-/]*"
+    rest = sep.join(canary["digits"][1:])  # "6", then the eight digits
+    return re.compile(rf"(?<!\d)(?:\+?33{sep}(?:\(0\){sep})?|0{sep}){rest}(?!\d)")
 
 
 def _hits(text: str, canary: dict[str, str]) -> list[str]:
-    lowered = text.lower()
-    digits = re.sub(r"\D", "", lowered)
-    return [
-        n
-        for n in _needles(canary)
-        if n in lowered or (n.lstrip("+").isdigit() and n.lstrip("+") in digits)
-    ]
+    found = []
+    if canary["email"].lower() in text.lower():
+        found.append(canary["email"])
+    if _phone_pattern(canary).search(text):
+        found.append(canary["phone"])
+    return found
 
 
 def _database_hits(canary: dict[str, str]) -> list[tuple[str, str]]:
