@@ -339,7 +339,14 @@ def categories() -> list[DataCategory]:
 
 
 def category_get(key: str) -> DataCategory | None:
-    return next((c for c in categories() if c.key == key), None)
+    """The category ``key`` names; an export's sub-key (``reports.contribution.photos``)
+    names its category's (``reports.contribution``)."""
+    by_key = {c.key: c for c in categories()}
+    while key:
+        if key in by_key:
+            return by_key[key]
+        key = key.rpartition(".")[0]
+    return None
 
 
 def held_items(identity: Identity) -> list[HeldItem]:

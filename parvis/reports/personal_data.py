@@ -178,8 +178,8 @@ class ReportsHolder:
                 )
         return {
             "reports.reporter_email": rows,
-            "reports.updates": updates,
-            "reports.photos": photos,
+            "reports.contribution.updates": updates,
+            "reports.contribution.photos": photos,
         }
 
     @transaction.atomic

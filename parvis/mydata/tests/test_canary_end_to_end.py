@@ -184,16 +184,21 @@ def test_canary_listed_exported_then_erased_everywhere(
         contents = {name: zipped.read(name).decode() for name in names}
     assert {"README.txt", "reports.reporter_email.json", "reports.reporter_email.csv"} <= names
     assert {"conversation.contact.json", "conversation.messages.csv", "core.outbox.json"} <= names
-    assert {"core.access_log.csv", "reports.photos.json"} <= names
+    assert {"core.access_log.csv", "reports.contribution.photos.json"} <= names
     reports_json = json.loads(contents["reports.reporter_email.json"])
     assert reports_json[0]["numero"] == report.pk and reports_json[0]["courriel"] == canary["email"]
     assert canary["phone"] in reports_json[0]["description"]
-    assert json.loads(contents["reports.photos.json"])[0]["photo"] == photo.token
+    assert json.loads(contents["reports.contribution.photos.json"])[0]["photo"] == photo.token
     contacts = json.loads(contents["conversation.contact.json"])
     assert contacts[0]["telephone"] == canary["phone"]
     assert "Le premier lundi du mois." in contents["conversation.messages.csv"]
     assert "Sophie" in contents["core.access_log.csv"]
     assert "Vos données sur le site de la Ville" in contents["README.txt"]
+    # The README explains each file with its declared category.
+    assert (
+        "reports.contribution.photos.json / reports.contribution.photos.csv : Signalement"
+        in (contents["README.txt"])
+    )
     exports_dir = folders / "private" / "mydata"
     assert any(exports_dir.rglob("*.zip"))
 
