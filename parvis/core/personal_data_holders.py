@@ -134,8 +134,8 @@ class CoreHolder:
         for confirmation in self._confirmations(identity).order_by("-created_at"):
             yield HeldItem(
                 category="core.confirmations",
-                title=_("Adresse à confirmer pour « %(subject)s »")
-                % {"subject": confirmation.subject},
+                title=_("Adresse donnée pour suivre : %(subject)s")
+                % {"subject": _subject_text(confirmation.subject)},
                 created_at=confirmation.created_at,
                 keep_until=None
                 if confirmation.confirmed_at
@@ -228,6 +228,13 @@ class CoreHolder:
         done += ratelimit_purge(before=int(now.timestamp()) - 86400)
         done += access_log.access_log_purge(now=now)
         return done
+
+
+def _subject_text(subject: str) -> str:
+    """ "report:12" as residents read it: "le signalement n° 12"."""
+    kind, _colon, number = subject.partition(":")
+    names = {"report": _("le signalement n° %(n)s"), "conversation": _("la question n° %(n)s")}
+    return names[kind] % {"n": number} if kind in names else subject
 
 
 def _outcome(at: dt.datetime | None, label: str):  # noqa: ANN202
