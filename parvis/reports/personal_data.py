@@ -184,20 +184,14 @@ class ReportsHolder:
 
     @transaction.atomic
     def erase(self, identity: Identity) -> ErasureReport:
-        report = ErasureReport(
-            kept=[
-                _(
-                    "Vos signalements restent publiés, sans votre courriel ni votre numéro : ils "
-                    "font partie de l'historique public des interventions de la ville, et leur "
-                    "nombre compte dans les statistiques."
-                )
-            ]
-        )
+        report = ErasureReport()
         reports = list(self._reports(identity).select_for_update())
         for item in reports:
-            item.reporter_email = ""
-            item.description = identity.redact(item.description)
-            item.save(update_fields=["reporter_email", "description", "updated_at"])
+            # An update() leaves updated_at alone: an erasure is not news of the report, and
+            # its dates (statistics, delays) stay as they were.
+            Report.objects.filter(pk=item.pk).update(
+                reporter_email="", description=identity.redact(item.description)
+            )
             for update in item.updates.all():
                 message = identity.redact(update.message)
                 if message != update.message:
@@ -215,6 +209,13 @@ class ReportsHolder:
                 redacted += 1
         if reports:
             report.anonymised["reports.reporter_email"] = len(reports)
+            report.kept.append(
+                _(
+                    "Vos signalements restent publiés, sans votre courriel ni votre numéro : ils "
+                    "font partie de l'historique public des interventions de la ville, et leur "
+                    "nombre compte dans les statistiques."
+                )
+            )
         if redacted:
             report.anonymised["reports.contribution"] = redacted
         return report
