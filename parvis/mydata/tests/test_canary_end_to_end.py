@@ -208,6 +208,8 @@ def test_canary_listed_exported_then_erased_everywhere(
     assert {"reports_report", "conversation_conversation", "core_outboxmessage"} <= before
     assert "mydata_accessrequest" in before
 
+    dates_before = Report.objects.filter(pk=report.pk).values_list("created_at", "updated_at").get()
+
     # Erasure: a confirmation step, then everywhere; the person is told what was done.
     assert "Effacer définitivement" in client.get("/mes-donnees/effacer/").content.decode()
     refused = client.post("/mes-donnees/effacer/", {})
@@ -235,6 +237,7 @@ def test_canary_listed_exported_then_erased_everywhere(
     # The public report stays, anonymised; statistics unchanged.
     report.refresh_from_db()
     assert report.reporter_email == "" and report.support_count == 1 and not report.hidden
+    assert (report.created_at, report.updated_at) == dates_before  # delays unchanged
     assert "[masqué]" in report.description and canary["tag"] in report.description
     assert Photo.objects.filter(report=report).exists()
     conversation.refresh_from_db()
