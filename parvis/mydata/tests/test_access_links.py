@@ -144,3 +144,11 @@ def test_an_export_link_is_gone_after_7_days(client, folders):
     with time_machine.travel(timezone.now() + dt.timedelta(days=7, minutes=1)):
         assert client.get(download).status_code == 410
     assert client.get("/mes-donnees/export/not-a-token/").status_code == 410
+
+
+def test_the_pages_speak_english_too(client):
+    page = client.get("/en/mes-donnees/").content.decode()
+    assert "My data" in page and "Get my access link" in page
+    register = client.get("/en/donnees-personnelles/registre/").content.decode()
+    assert "Register of personal data processing" in register
+    assert "Email of the person reporting" in register
