@@ -14,6 +14,7 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
+from django.utils import translation
 
 from parvis.content.models import Quartier
 from parvis.conversation.models import Conversation
@@ -141,7 +142,9 @@ def test_canary_listed_exported_then_erased_everywhere(
     settings.PARVIS_RATELIMITS = {}
     quartier = Quartier.objects.first()
     canary = _canary()
-    with django_capture_on_commit_callbacks(execute=True):
+    # Services called outside a request speak the active language: French, whatever an
+    # earlier test's request (/en/…) left active in this thread.
+    with django_capture_on_commit_callbacks(execute=True), translation.override("fr"):
         agent, report, conversation = _seed(canary, quartier)
     photo = Photo.objects.get(report=report)
     assert (folders / "private" / photo.image.name).exists()
