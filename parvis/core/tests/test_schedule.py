@@ -54,6 +54,7 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.listening.tasks.sms_contacts_expire_task",
         "parvis.networks.tasks.feeds_read_task",
         "parvis.networks.tasks.events_purge_task",
+        "parvis.mydata.tasks.personal_data_purge_task",
     }
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_outbox_lease_schedule'),
+        ('core', '0006_access_log'),
     ]
 
     operations = [
