@@ -593,3 +593,11 @@ PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
 PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
 PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
 PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))
+
+# --- listening: signs, results and urban screens ----------------------------------------------
+
+# The number passers-by text their answers to, as printed on signs and screens ("06 44 63 12 12");
+# empty: signs and screens offer the web address and QR code only.
+PARVIS_LISTENING_SMS_NUMBER = os.environ.get("PARVIS_LISTENING_SMS_NUMBER", "")
+# A keyword before the question's code when the number is shared with other services, or "".
+PARVIS_LISTENING_SMS_KEYWORD = os.environ.get("PARVIS_LISTENING_SMS_KEYWORD", "")
