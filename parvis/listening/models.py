@@ -7,7 +7,6 @@ plus the number itself while a reply is due (``SmsContact``), then erased.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -125,11 +124,6 @@ class FieldQuestion(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.text}"
 
-    def clean(self) -> None:
-        from parvis.listening.validation import question_validate
-
-        question_validate(self)
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.code = (self.code or "").strip().upper()
         if self.kind == self.Kind.YES_NO:
@@ -137,6 +131,14 @@ class FieldQuestion(models.Model):
         elif self.kind in (self.Kind.RATING, self.Kind.FREE_TEXT):
             self.choices = []
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"/m/{self.code}/"
+
+    def clean(self) -> None:
+        from parvis.listening.validation import question_validate
+
+        question_validate(self)
 
     @property
     def is_open(self) -> bool:
@@ -154,9 +156,6 @@ class FieldQuestion(models.Model):
     @property
     def takes_remark(self) -> bool:
         return self.kind in (self.Kind.FREE_TEXT, self.Kind.CHOICE_REMARK)
-
-    def get_absolute_url(self) -> str:
-        return f"/m/{self.code}/"
 
     def results_url(self) -> str:
         return f"/questions/{self.code}/"
@@ -346,6 +345,8 @@ class FollowUp(models.Model):
         "content.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
     )
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True, db_index=True)
+    # The transparency log entry that certifies the published text (its signed statement).
+    entry_index = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -356,9 +357,9 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return f"{self.question.code} — {self.author_name}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.question.results_url()}#suivi-{self.pk}"
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
-
-    def get_absolute_url(self) -> str:
-        return f"{self.question.results_url()}#suivi-{self.pk}"

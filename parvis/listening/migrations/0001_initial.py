@@ -97,6 +97,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(verbose_name='ce que nous avons fait')),
                 ('author_name', models.CharField(max_length=60, verbose_name="prénom de l'agent")),
                 ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='publié le')),
+                ('entry_index', models.BigIntegerField(blank=True, editable=False, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followups', to='listening.fieldquestion')),
                 ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='content.service', verbose_name='service')),
