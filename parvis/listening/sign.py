@@ -12,8 +12,8 @@ so 10 mm needs 10 / 0.718 = 13.9 mm = 40 pt. On A4 the question starts at 60 pt 
 fit, never below 40 pt (a 160-character question with six choices fits at 40 pt: see
 ``test_sign.py``); the code and the SMS number are 44 pt (11 mm capitals); the answers 28 pt
 (read from about 2 m, once the passer-by has stopped). The closing date (16 pt) and the privacy
-notice (11 pt) are read up close, like the QR code (58 mm on A4: a phone reads it from 1 m). A3 is the same layout scaled by √2 (every size × 1.41: the question
-reads from about 4 m).
+notice (11 pt) are read up close, like the QR code (58 mm on A4: a phone reads it from 1 m).
+A3 is the same layout scaled by √2 (every size × 1.41: the question reads from about 4 m).
 Colours: black on white, white on near-black for the header band (contrast 19:1 and 17:1).
 """
 
