@@ -92,7 +92,7 @@ def test_draft_question_has_no_public_page_and_is_not_listed():
     assert client.get("/questions/SECRET1/").status_code == 404
     assert "canari" not in _text(client.get("/questions/").content)
     assert "canari" not in _text(client.get("/questions/rss/").content)
-    assert "canari" not in _text(client.get("/api/v1/questions/").content)
+    assert "canari" not in _text(client.get("/api/v1/questions").content)
 
 
 def test_index_lists_open_and_closed_questions_with_filters(heard):
