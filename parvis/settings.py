@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "parvis.conversation",
     "parvis.reports",
     "parvis.listening",
+    "parvis.screens",
     "parvis.staff",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("parvis.certification.urls")),
     path("open311/v2/", include("parvis.reports.open311.urls")),
+    path("ecran/", include("parvis.screens.urls")),
 ]
 
 urlpatterns += i18n_patterns(
