@@ -555,6 +555,9 @@ PARVIS_RATELIMITS = {
     # (counted whether or not an account has it, so the limit reveals nothing).
     "staff.password_reset": [(5, 3600), (20, 86400)],
     "staff.password_reset.address": [(3, 3600)],
+    "listening.answer": [(20, 600), (100, 86400)],  # the web form at /m/<code>/
+    # SMS providers' webhooks: every SMS of the city arrives from a few provider addresses.
+    "listening.sms": [(3000, 60), (200000, 86400)],
 }
 if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
     import json
@@ -595,10 +598,36 @@ PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
 PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
 PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))
 
-# --- listening: signs, results and urban screens ----------------------------------------------
+# --- listening ("Une minute pour…") -----------------------------------------------------------
 
-# The number passers-by text their answers to, as printed on signs and screens ("06 44 63 12 12");
-# empty: signs and screens offer the web address and QR code only.
-PARVIS_LISTENING_SMS_NUMBER = os.environ.get("PARVIS_LISTENING_SMS_NUMBER", "")
-# A keyword before the question's code when the number is shared with other services, or "".
-PARVIS_LISTENING_SMS_KEYWORD = os.environ.get("PARVIS_LISTENING_SMS_KEYWORD", "")
+# Key of the hash that stands for a phone number (deduplication, STOP): set it in production;
+# changing it forgets every opt-out. Defaults to a key derived from SECRET_KEY.
+PARVIS_PHONE_HASH_KEY = os.environ.get("PARVIS_PHONE_HASH_KEY", "") or f"phone:{SECRET_KEY}"
+PARVIS_SMS_DEFAULT_REGION = os.environ.get("PARVIS_SMS_DEFAULT_REGION", "FR")
+# The number printed on signs ("Envoyez VELO12 oui au 06 …"); empty hides the SMS channel.
+PARVIS_SMS_NUMBER = os.environ.get("PARVIS_SMS_NUMBER", "")
+# Hours a number is kept for a reply that could not be sent yet; then erased.
+PARVIS_SMS_CONTACT_HOURS = int(os.environ.get("PARVIS_SMS_CONTACT_HOURS", "48"))
+PARVIS_SMS_ADAPTERS = [
+    "parvis.listening.sms.twilio.TwilioAdapter",
+    "parvis.listening.sms.ovh.OvhAdapter",
+]
+PARVIS_SMS_TWILIO_ACCOUNT_SID = os.environ.get("PARVIS_SMS_TWILIO_ACCOUNT_SID", "")
+PARVIS_SMS_TWILIO_AUTH_TOKEN = os.environ.get("PARVIS_SMS_TWILIO_AUTH_TOKEN", "")
+PARVIS_SMS_TWILIO_FROM = os.environ.get("PARVIS_SMS_TWILIO_FROM", "")
+PARVIS_SMS_TWILIO_MESSAGING_SERVICE_SID = os.environ.get(
+    "PARVIS_SMS_TWILIO_MESSAGING_SERVICE_SID", ""
+)
+PARVIS_SMS_TWILIO_API_URL = os.environ.get(
+    "PARVIS_SMS_TWILIO_API_URL", "https://api.twilio.com"
+).rstrip("/")
+PARVIS_SMS_OVH_ENDPOINT = os.environ.get(
+    "PARVIS_SMS_OVH_ENDPOINT", "https://eu.api.ovh.com/1.0"
+).rstrip("/")
+PARVIS_SMS_OVH_APPLICATION_KEY = os.environ.get("PARVIS_SMS_OVH_APPLICATION_KEY", "")
+PARVIS_SMS_OVH_APPLICATION_SECRET = os.environ.get("PARVIS_SMS_OVH_APPLICATION_SECRET", "")
+PARVIS_SMS_OVH_CONSUMER_KEY = os.environ.get("PARVIS_SMS_OVH_CONSUMER_KEY", "")
+PARVIS_SMS_OVH_SERVICE_NAME = os.environ.get("PARVIS_SMS_OVH_SERVICE_NAME", "")
+PARVIS_SMS_OVH_SENDER = os.environ.get("PARVIS_SMS_OVH_SENDER", "")
+# The secret in the callback URL configured on the OVHcloud SMS account.
+PARVIS_SMS_OVH_CALLBACK_TOKEN = os.environ.get("PARVIS_SMS_OVH_CALLBACK_TOKEN", "")

@@ -11,6 +11,7 @@ from parvis.answers import views as answers_views
 from parvis.api import api
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
+from parvis.listening import urls as listening_urls
 from parvis.staff import oidc as staff_oidc
 from parvis.staff import views as staff_views
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("parvis.certification.urls")),
     path("open311/v2/", include("parvis.reports.open311.urls")),
+    *listening_urls.webhook_urlpatterns,
     path("ecran/", include("parvis.screens.urls")),
 ]
 
@@ -45,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("code-source/", core_views.source_code, name="source_code"),
     path("signalements/", include("parvis.reports.urls")),
     path("questions/", include("parvis.listening.results_urls")),
+    path("", include("parvis.listening.urls")),
     path("assistant/", include("parvis.conversation.urls")),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),

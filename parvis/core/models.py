@@ -45,8 +45,18 @@ class OutboxMessage(models.Model):
         HELD = "held", _("en attente de confirmation de l'adresse")
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec définitif")
+        CANCELLED = "cancelled", _("annulé (destinataire désinscrit)")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("courriel")
+        SMS = "sms", _("SMS")
+
+    # An email address, or for another channel what its transport resolves (never a number
+    # in clear for SMS: "sms:<keyed hash>", the number itself is kept by the app that sends).
     recipient = models.EmailField(_("destinataire"))
+    channel = models.CharField(
+        _("canal"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
     subject = models.CharField(_("objet"), max_length=250)
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"), blank=True)

@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import random
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -46,6 +47,21 @@ logger = logging.getLogger(__name__)
 ALERTS_TOPIC = "alerts"
 MAX_BACKOFF = timedelta(hours=6)
 _SALT = "parvis.core.address-confirmation"
+
+
+class OutboxCancelled(ParvisError):
+    """A transport refuses a message for good (its recipient opted out): never retried."""
+
+
+# Transports of the channels other than email, registered by the apps that own them
+# (``outbox_transport_register``): core never imports an app.
+_TRANSPORTS: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
+def outbox_transport_register(*, channel: str, send: Callable[[OutboxMessage], None]) -> None:
+    """Deliver ``channel``'s messages with ``send(message)``; it raises OSError to retry later
+    (with backoff) or OutboxCancelled to drop the message for good."""
+    _TRANSPORTS[channel] = send
 
 
 class ConfirmationInvalid(ParvisError):
@@ -174,6 +190,16 @@ def outbox_enqueue(
     return message
 
 
+def outbox_enqueue_text(*, channel: str, recipient: str, body: str, topic: str) -> OutboxMessage:
+    """Store a plain-text message for a registered transport (an SMS); call inside the change's
+    transaction: the worker sends it after the commit, with the outbox's leases and backoff."""
+    message = OutboxMessage.objects.create(
+        recipient=recipient, subject="", body_text=body, topic=topic, channel=channel
+    )
+    transaction.on_commit(_delivery_soon)
+    return message
+
+
 def _forget(confirmations: QuerySet[AddressConfirmation]) -> int:
     OutboxMessage.objects.filter(
         confirmation__in=confirmations, status=OutboxMessage.Status.HELD
@@ -185,6 +211,16 @@ def _forget(confirmations: QuerySet[AddressConfirmation]) -> int:
 def address_confirmations_forget(*, subject: str) -> int:
     """Erase the addresses kept for ``subject`` and what still waited for them (at closing)."""
     return _forget(AddressConfirmation.objects.filter(subject=subject))
+
+
+@transaction.atomic
+def address_confirmations_erase(*, recipient: str, subject_prefix: str = "") -> int:
+    """Erase one address's confirmations (for subjects starting with ``subject_prefix``) and
+    what still waited for it: a person's erasure request."""
+    found = AddressConfirmation.objects.filter(
+        recipient__iexact=recipient.strip(), subject__startswith=subject_prefix
+    )
+    return _forget(found)
 
 
 @transaction.atomic
@@ -236,6 +272,21 @@ def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:
     """Send due messages, oldest first; returns (sent, failed). Safe to run concurrently."""
     sent = failed = 0
     for message in outbox_claim(limit=limit):
+        if message.channel != OutboxMessage.Channel.EMAIL:
+            transport = _TRANSPORTS.get(message.channel)
+            try:
+                if transport is None:
+                    raise OSError(f"no transport for channel {message.channel}")
+                transport(message)  # outside any transaction, like email
+            except OutboxCancelled as cancelled:
+                _outbox_cancelled(message, cancelled.message)
+            except OSError as error:
+                failed += 1
+                _outbox_failed(message, str(error))
+            else:
+                sent += 1
+                _outbox_sent(message)
+            continue
         email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.recipient])
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
@@ -257,6 +308,16 @@ def _outbox_sent(message: OutboxMessage) -> None:
             sent_at=timezone.now(),
             attempts=message.attempts + 1,
             last_error="",
+            claimed_until=None,
+            claim_token="",
+        )
+
+
+def _outbox_cancelled(message: OutboxMessage, reason: str) -> None:
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+            status=OutboxMessage.Status.CANCELLED,
+            last_error=reason[:250],
             claimed_until=None,
             claim_token="",
         )

@@ -7,3 +7,14 @@ class ListeningConfig(AppConfig):
     label = "listening"
     verbose_name = _("Une minute pour…")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from parvis.core.notifications import outbox_transport_register
+        from parvis.listening.roles import listening_roles_ensure
+        from parvis.listening.services import sms_deliver
+
+        # SMS replies go through core's outbox (leases, backoff) like emails.
+        outbox_transport_register(channel="sms", send=sms_deliver)
+        post_migrate.connect(listening_roles_ensure, sender=self)

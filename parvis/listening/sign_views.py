@@ -19,8 +19,7 @@ def sign_content(question: FieldQuestion) -> SignContent:
         code=question.code,
         url=url,
         short_url=url.split("://", 1)[-1].rstrip("/"),
-        sms_number=settings.PARVIS_LISTENING_SMS_NUMBER,
-        sms_keyword=settings.PARVIS_LISTENING_SMS_KEYWORD,
+        sms_number=settings.PARVIS_SMS_NUMBER,
         closes_at=question.closes_at.astimezone(),
         choices=list(question.choices) if question.has_choices else [],
     )

@@ -43,8 +43,7 @@ def screen_display(request: HttpRequest, slug: str) -> HttpResponse:
             "index": index,
             "next_index": (index + 1) % len(slides) if slides else 0,
             "total": len(slides),
-            "sms_number": settings.PARVIS_LISTENING_SMS_NUMBER,
-            "sms_keyword": settings.PARVIS_LISTENING_SMS_KEYWORD,
+            "sms_number": settings.PARVIS_SMS_NUMBER,
         }
         template = "screens/_slide.html" if request.GET.get("fragment") else "screens/screen.html"
         response = render(request, template, context)

@@ -96,7 +96,7 @@ def test_without_sms_number_the_sign_offers_the_code_and_the_address():
 def test_agent_of_the_service_downloads_the_sign_others_get_404(settings):
     """/questions/<code>/affiche-a4.pdf: the question's agents get the PDF; anonymous, an agent
     of another service and an unknown paper get 404."""
-    settings.PARVIS_LISTENING_SMS_NUMBER = "06 44 63 12 12"
+    settings.PARVIS_SMS_NUMBER = "06 44 63 12 12"
     q = read_side.question(code="PONT7", status="draft")
     client = Client()
     url = f"/questions/{q.code}/affiche-a4.pdf"
@@ -114,3 +114,16 @@ def test_agent_of_the_service_downloads_the_sign_others_get_404(settings):
     assert found == [f"{settings.BASE_URL}/m/PONT7/"]
     assert client.get(f"/questions/{q.code}/affiche-a3.pdf").status_code == 200
     assert client.get(f"/questions/{q.code}/affiche-a5.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_back_office_listing_offers_the_signs():
+    """The questions' listing in the back office links each question's A4 and A3 signs."""
+    from django.contrib.auth.models import User
+
+    q = read_side.question(code="LISTE1")
+    client = Client()
+    client.force_login(User.objects.create_superuser("affiches", password="x-pass-42!"))
+    page = client.get("/admin/snippets/listening/fieldquestion/").content.decode()
+    assert f"/questions/{q.code}/affiche-a4.pdf" in page
+    assert f"/questions/{q.code}/affiche-a3.pdf" in page

@@ -70,6 +70,12 @@ class Command(BaseCommand):
         with _quiet():
             created = reports_demo_load()
         self.stdout.write(f"      {created} créé(s)")
+        from parvis.listening.demo import listening_demo_load
+
+        self._step(6, "Questions de terrain (Une minute pour…)…")
+        with _quiet():
+            created = listening_demo_load()
+        self.stdout.write(f"      {created} créée(s)")
         if not options["no_serve"] and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
             self.stdout.write("      Fichiers statiques (noms versionnés, compressés)…")
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -83,7 +89,7 @@ class Command(BaseCommand):
         serve_with_worker(bind=f"{options['host']}:{options['port']}")
 
     def _step(self, number: int, text: str) -> None:
-        self.stdout.write(f"[{number}/5] {text}")
+        self.stdout.write(f"[{number}/6] {text}")
 
     def _users(self) -> list[str]:
         """Create the demo accounts; the lines that present them."""

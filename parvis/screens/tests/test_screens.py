@@ -51,7 +51,7 @@ def street() -> None:
 
 def test_screen_shows_open_question_with_sms_code_and_qr(street, settings):
     """The question slide: the text, the SMS number and code, a QR code of /m/<code>/."""
-    settings.PARVIS_LISTENING_SMS_NUMBER = "06 44 63 12 12"
+    settings.PARVIS_SMS_NUMBER = "06 44 63 12 12"
     slides = _all_slides(Client(), _screen())
     question = next(s for s in slides if "Un marché le dimanche ?" in s)
     assert "06 44 63 12 12" in question and "ECRAN1" in question
