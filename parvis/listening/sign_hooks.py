@@ -9,14 +9,14 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
 from parvis.content.selectors import agent_services
 from parvis.listening.models import FieldQuestion
 
 
 @hooks.register("register_snippet_listing_buttons")
-def sign_buttons(snippet, user, next_url=None) -> Iterator[MenuItem]:  # noqa: ANN001 — Wagtail's
+def sign_buttons(snippet, user, next_url=None) -> Iterator[Button]:  # noqa: ANN001 — Wagtail's
     """The printable signs, for the agents of the question's service."""
     if not isinstance(snippet, FieldQuestion):
         return
@@ -24,4 +24,4 @@ def sign_buttons(snippet, user, next_url=None) -> Iterator[MenuItem]:  # noqa: A
         return
     for paper, label in (("a4", _("Affiche A4 (PDF)")), ("a3", _("Affiche A3 (PDF)"))):
         url = f"{snippet.results_url()}affiche-{paper}.pdf"
-        yield MenuItem(label, url, icon_name="doc-full", priority=90)
+        yield Button(label, url, icon_name="doc-full", priority=90)
