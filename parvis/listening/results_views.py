@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.content.models import Quartier
+from parvis.listening.certified import followup_certified_latest
 from parvis.listening.charts import bar_chart_svg, chart_description
 from parvis.listening.models import FieldQuestion
 from parvis.listening.selectors import (
@@ -86,6 +87,7 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
         "rows": [(label, count, results.percent(count)) for label, count in rows],
         "chart": chart,
         "followups": followups,
+        "certified_followup": followup_certified_latest(followups),
         "is_open": question.is_open,
         **_place_links(question),
     }

@@ -185,3 +185,62 @@ def test_feeds_of_new_questions_city_wide_and_by_quartier(heard):
         assert feed.bozo == 0
         assert [entry.title for entry in feed.entries] == ["NORD1 — Question à Nantes Nord ?"]
     assert client.get("/questions/quartier/inconnu/rss/").status_code == 404
+
+
+def _certify(followup) -> None:  # noqa: ANN001 — a FollowUp
+    """Sign the follow-up as the write side does, with the texts the page shows."""
+    from django.conf import settings
+
+    from parvis.certification.services import statement_append
+    from parvis.listening.certified import followup_signed_fields
+
+    entry = statement_append(
+        kind=LogEntry.Kind.PUBLICATION,
+        subject=f"listening.followup:{followup.pk}",
+        path=followup.question.results_url(),
+        title="Vous avez dit, nous avons fait",
+        body={
+            "url": settings.BASE_URL + followup.get_absolute_url(),
+            **followup_signed_fields(followup),
+        },
+    )
+    followup.entry_index = entry.index
+    followup.save(update_fields=["entry_index"])
+
+
+def test_served_results_page_verifies_against_the_followup_statement(heard, settings):
+    """The page's certified region (question + latest certified follow-up) passes the verifier's
+    checks against the signed statement; live counts and quotes are left out as uncertified;
+    a follow-up whose served text differs from what was signed fails."""
+    from parvis.certification import selectors
+    from parvis.certification.pagecheck import page_verify
+    from parvis.certification.verify import VerificationError
+
+    followup = heard.followups.filter(published_at__isnull=False).get()
+    _certify(followup)
+    response = Client().get("/questions/PONT1/")
+    page = response.content.decode()
+    assert "data-certified" in page
+    entry = LogEntry.objects.get(index=followup.entry_index)
+
+    def check(html_text: str) -> int:
+        return page_verify(
+            url=f"{settings.PARVIS_CERTIFIED_ORIGINS[0]}/questions/PONT1/",
+            html=html_text,
+            bundle=selectors.bundle_for(entry),
+            keys=selectors.keys_document(),
+            origins=list(settings.PARVIS_CERTIFIED_ORIGINS),
+        ).outside
+
+    assert check(page) > 0  # counts, quotes: present but not compared
+    followup.body = "Nous avons repeint la piste en rose."
+    followup.save(update_fields=["body"])
+    with pytest.raises(VerificationError):
+        check(Client().get("/questions/PONT1/").content.decode())
+
+
+def test_without_a_certified_followup_the_page_claims_no_certification(heard):
+    """No certified follow-up: no data-certified region and no proof link."""
+    page = Client().get("/questions/PONT1/").content.decode()
+    assert "data-certified" not in page
+    assert "Preuve de certification" not in page

@@ -59,5 +59,5 @@ def test_results_page_chart_and_table_agree_without_javascript(portal_url, brows
     rows = page.locator(".pv-results table").first.locator("tbody tr").count()
     assert rows == 4
     assert page.locator("svg.pv-chart rect.pv-chart__bar").count() == rows
-    assert page.locator("svg.pv-chart title").inner_text().startswith("Réponses à la question")
+    assert page.locator("svg.pv-chart title").text_content().startswith("Réponses à la question")
     context.close()
