@@ -63,7 +63,7 @@ class AnswerForm(forms.Form):
         required=False,
         help_text=_(
             "Vous recevrez d'abord un lien de confirmation. L'adresse sert seulement à vous "
-            "dire ce que la ville aura fait, puis elle est effacée."
+            "dire ce que la ville aura fait."
         ),
     )
     follow_phone = forms.CharField(

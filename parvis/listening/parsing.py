@@ -141,8 +141,10 @@ def _choice_by_words(question: FieldQuestion, words: str) -> tuple[int, str] | N
         if rest is not None:
             return index, rest
         significant = [w for w in norm.split() if len(w) > 2] or norm.split()
-        if all(re.search(rf"\b{re.escape(w)}\b", words) for w in significant):
-            found.append((index, ""))
+        matches = [re.search(rf"\b{re.escape(w)}\b", words) for w in significant]
+        if all(matches):
+            end = max(m.end() for m in matches if m)
+            found.append((index, words[end:].strip()))
     if len(found) == 1:
         return found[0]
     return None

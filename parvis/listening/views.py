@@ -63,7 +63,8 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
     if not question.is_open:
         context = {"question": question, "total": answers_count(question)}
         return render(request, "listening/closed.html", context, status=200)
-    form = AnswerForm(request.POST or None, question=question, sms=sms)
+    data = request.POST if request.method == "POST" else None
+    form = AnswerForm(data, question=question, sms=sms)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

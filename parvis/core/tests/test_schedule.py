@@ -51,6 +51,7 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.answers.tasks.query_logs_purge_task",
         "parvis.conversation.tasks.conversations_purge_task",
         "parvis.certification.tasks.log_check_task",
+        "parvis.listening.tasks.sms_contacts_expire_task",
     }
 
 
