@@ -147,3 +147,12 @@ def test_back_office_lists_screens_with_their_last_check_in(street):
     assert response.status_code == 200
     page = _text(response.content)
     assert "Place Royale" in page and "Dernier contact" in page
+
+
+def test_demo_screens_are_created_once():
+    """`parvis demo` creates its two screens, and only once."""
+    from parvis.screens.demo import screens_demo_load
+
+    assert screens_demo_load() == 2
+    assert screens_demo_load() == 0
+    assert Client().get("/ecran/hotel-de-ville/").status_code == 200
