@@ -7,10 +7,13 @@ it would with the cable pulled.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from parvis.conftest import PARVIS
 from parvis.core.tests.browser import axe_violations, chromium
@@ -89,7 +92,8 @@ def test_screen_turns_with_javascript_and_keeps_turning_offline(browser, screen_
 
 @pytest.mark.browser
 def test_screen_turns_without_javascript_and_passes_axe(browser, screen_url):
-    """Without JavaScript the meta refresh moves to ?slide=1; axe finds nothing on a slide."""
+    """Without JavaScript the meta refresh moves to ?slide=1; axe finds nothing on a slide; the
+    question's QR code on the screen decodes to its answer address."""
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 1920, "height": 1080}
     )
@@ -104,5 +108,10 @@ def test_screen_turns_without_javascript_and_passes_axe(browser, screen_url):
     page = context.new_page()
     page.goto(screen_url)
     found = [(v["id"], v["impact"], len(v["nodes"])) for v in axe_violations(page)]
+    # The first slide is an open question: its QR code, photographed, reads as /m/<code>/.
+    code = page.locator(".pv-screen__sms strong").last.inner_text().split()[-1]
+    image = Image.open(io.BytesIO(page.locator(".pv-screen__qr-code").screenshot()))
+    decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
     context.close()
     assert found == []
+    assert decoded == [screen_url.replace("/ecran/hall-test/", f"/m/{code}/")]
