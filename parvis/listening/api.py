@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from parvis.content.models import Quartier
 from parvis.core.schemas import Error
 from parvis.listening.models import FieldQuestion
 from parvis.listening.open_data import question_public_dict, results_public_dict
@@ -98,13 +97,10 @@ def questions_list(
     page: int = Query(1, ge=1, le=100_000),
 ) -> QuestionPage:
     """Questions with public results, newest first; ``status=open`` for those still answerable."""
-    area = None
-    if quartier:
-        area = Quartier.objects.filter(slug=quartier).first()
-        if area is None:
-            raise HttpError(400, "Quartier inconnu.")
     state = {"open": "ouvertes", "closed": "closes"}.get(status, "")
-    qs = questions_filtered(state=state, quartier=area)
+    qs = questions_filtered(state=state)
+    if quartier:  # an unknown quartier has no question: an empty page, not an error
+        qs = qs.filter(quartier__slug=quartier)
     rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return QuestionPage(
         count=qs.count(),
