@@ -10,15 +10,15 @@ from parvis.listening.validation import choices_clean
 
 
 class FieldQuestionForm(WagtailAdminModelForm):
-    choices = forms.CharField(
-        label=_("Réponses proposées (une par ligne, de 2 à 6)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Pour « oui / non », laissez vide : Oui et Non sont proposés."),
-    )
-
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # Replaces the JSON field Wagtail builds from the model: one choice per line.
+        self.fields["choices"] = forms.CharField(
+            label=_("Réponses proposées (une par ligne, de 2 à 6)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            help_text=_("Pour « oui / non », laissez vide : Oui et Non sont proposés."),
+        )
         if self.instance.pk and isinstance(self.instance.choices, list):
             self.initial["choices"] = "\n".join(self.instance.choices)
 

@@ -18,3 +18,12 @@ class ListeningConfig(AppConfig):
         # SMS replies go through core's outbox (leases, backoff) like emails.
         outbox_transport_register(channel="sms", send=sms_deliver)
         post_migrate.connect(listening_roles_ensure, sender=self)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from parvis.listening.answer_sources import questions_reindex_on_commit
+        from parvis.listening.models import FieldQuestion, FollowUp
+
+        for model in (FieldQuestion, FollowUp):
+            post_save.connect(questions_reindex_on_commit, sender=model, weak=False)
+            post_delete.connect(questions_reindex_on_commit, sender=model, weak=False)

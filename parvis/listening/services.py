@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from parvis.certification.models import LogEntry
 from parvis.certification.services import statement_append
@@ -208,9 +208,9 @@ def sms_receive(*, inbound: InboundSMS) -> str:
     """
     try:
         number = phone_normalise(inbound.from_number)
-    except PhoneInvalid:
-        number = "".join(inbound.from_number.split())[:20]
-    hashed = phone_hash(number)
+    except PhoneInvalid:  # a short code or a name ("ORANGE"): counted, never answered
+        number = ""
+    hashed = phone_hash(number or "".join(inbound.from_number.split())[:20])
     try:
         with transaction.atomic():
             return _sms_receive(inbound, number, hashed)
@@ -237,6 +237,8 @@ def _sms_receive(inbound: InboundSMS, number: str, hashed: str) -> str:
     incoming = sms_parse(inbound.text, codes=codes)
 
     def reply(body: str) -> None:
+        if not number:
+            return
         _sms_reply(
             hashed=hashed,
             number=number,
@@ -292,9 +294,12 @@ def _sms_receive(inbound: InboundSMS, number: str, hashed: str) -> str:
     )
     total = FieldAnswer.objects.filter(question=question).count()
     reply(
-        _(
+        ngettext(
+            "Merci, votre réponse est comptée (%(total)d réponse). Résultats : %(url)s "
+            "SUIVI pour connaître la suite, STOP pour ne plus recevoir de SMS.",
             "Merci, votre réponse est comptée (%(total)d réponses). Résultats : %(url)s "
-            "SUIVI pour connaître la suite, STOP pour ne plus recevoir de SMS."
+            "SUIVI pour connaître la suite, STOP pour ne plus recevoir de SMS.",
+            total,
         )
         % {"total": total, "url": _results_link(question)}
     )

@@ -7,7 +7,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -54,34 +54,36 @@ class FieldQuestionViewSet(SnippetViewSet):
     list_display = ["code", "text", "status", "closes_at", "service"]
     list_filter = ["status", "kind", "service"]
     search_fields = ["code", "text"]
-    base_form_class = FieldQuestionForm
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("code"), FieldPanel("text"), FieldPanel("kind"), FieldPanel("choices")],
-            heading=_("La question"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("lieu"),
-                FieldPanel("address"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                FieldPanel("quartier"),
-                FieldPanel("project"),
-            ],
-            heading=_("Où"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("service"), FieldPanel("lead_name"), FieldPanel("lead")],
-            heading=_("Qui porte le projet"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldPanel("status"),
-            ],
-            heading=_("Quand"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("code"), FieldPanel("text"), FieldPanel("kind"), FieldPanel("choices")],
+                heading=_("La question"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("lieu"),
+                    FieldPanel("address"),
+                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                    FieldPanel("quartier"),
+                    FieldPanel("project"),
+                ],
+                heading=_("Où"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("service"), FieldPanel("lead_name"), FieldPanel("lead")],
+                heading=_("Qui porte le projet"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                    FieldPanel("status"),
+                ],
+                heading=_("Quand"),
+            ),
+        ],
+        base_form_class=FieldQuestionForm,
+    )
 
 
 class FollowUpViewSet(SnippetViewSet):

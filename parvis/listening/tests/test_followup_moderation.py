@@ -122,3 +122,38 @@ def test_followup_is_certified_and_sent_to_those_who_asked(
     outbox_deliver()
     assert len(sms_settings.twilio) == 1
     assert FieldAnswer.objects.count() == 0
+
+
+def test_a_project_lead_creates_a_question_in_the_back_office(client):
+    from parvis.content.models import Service
+
+    listening_roles_ensure()
+    lead = User.objects.create_user("lead2", password="x-pass-42!")
+    lead.groups.add(Group.objects.get(name=PROJECT_LEADS))
+    client.force_login(lead)
+    form = {
+        "code": "bancs-4!",
+        "text": "Des bancs ici ?",
+        "kind": "choice",
+        "choices": "Oui, trois\nOui, un seul\nNon",
+        "address": "Place Graslin",
+        "service": Service.objects.get(slug="deplacements").pk,
+        "lead_name": "Léa",
+        "opens_at": "2026-12-01 08:00",
+        "closes_at": "2026-12-31 18:00",
+        "status": "published",
+    }
+    bad = client.post("/admin/snippets/listening/fieldquestion/add/", {**form, "code": "bancs-4!"})
+    assert bad.status_code == 200 and not FieldQuestion.objects.filter(text=form["text"]).exists()
+    response = client.post(
+        "/admin/snippets/listening/fieldquestion/add/", {**form, "code": "bancs 4"}
+    )
+    import re as _re
+
+    errors = _re.findall(r"error-message[^>]*>(.*?)<", response.content.decode(), _re.S)
+    assert response.status_code == 302, errors
+    question = FieldQuestion.objects.get(code="BANCS4")
+    assert question.choices == ["Oui, trois", "Oui, un seul", "Non"]
+    too_many = {**form, "code": "BANCS5", "choices": "a\nb\nc\nd\ne\nf\ng"}
+    assert client.post("/admin/snippets/listening/fieldquestion/add/", too_many).status_code == 200
+    assert not FieldQuestion.objects.filter(code="BANCS5").exists()
