@@ -20,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -183,7 +183,7 @@ class QuestionsFeed(Feed):
     def item_description(self, item: FieldQuestion) -> str:
         where = f" ({item.quartier.name})" if item.quartier else ""
         text = _("Répondez avant le %(date)s%(where)s.") % {
-            "date": item.closes_at.strftime("%d/%m/%Y"),
+            "date": timezone.localtime(item.closes_at).strftime("%d/%m/%Y"),
             "where": where,
         }
         return xml_safe(text)

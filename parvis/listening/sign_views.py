@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from parvis.content.selectors import agent_services
 from parvis.listening.models import FieldQuestion
@@ -20,7 +21,7 @@ def sign_content(question: FieldQuestion) -> SignContent:
         url=url,
         short_url=url.split("://", 1)[-1].rstrip("/"),
         sms_number=settings.PARVIS_SMS_NUMBER,
-        closes_at=question.closes_at.astimezone(),
+        closes_at=timezone.localtime(question.closes_at),
         choices=list(question.choices) if question.has_choices else [],
     )
 
