@@ -70,10 +70,18 @@ class Command(BaseCommand):
         with _quiet():
             created = reports_demo_load()
         self.stdout.write(f"      {created} créé(s)")
+        from parvis.answers.sources import source_refresh
+        from parvis.networks.demo import networks_demo_load
+
+        self._step(6, "Groupes des quartiers et leurs agendas…")
+        with _quiet():
+            groups = networks_demo_load()
+            source_refresh("groupe")
+        self.stdout.write(f"      {groups} créé(s)")
         from parvis.listening.demo import listening_demo_load
         from parvis.screens.demo import screens_demo_load
 
-        self._step(6, "Questions de terrain (Une minute pour…) et écrans urbains…")
+        self._step(7, "Questions de terrain (Une minute pour…) et écrans urbains…")
         with _quiet():
             created = listening_demo_load()
             screens = screens_demo_load()
@@ -91,7 +99,7 @@ class Command(BaseCommand):
         serve_with_worker(bind=f"{options['host']}:{options['port']}")
 
     def _step(self, number: int, text: str) -> None:
-        self.stdout.write(f"[{number}/6] {text}")
+        self.stdout.write(f"[{number}/7] {text}")
 
     def _users(self) -> list[str]:
         """Create the demo accounts; the lines that present them."""
