@@ -69,4 +69,5 @@ def database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
 # Routers, one per app (keep this list sorted):
 api.add_router("/answers", "parvis.answers.api.router")
 api.add_router("/conversations", "parvis.conversation.api.router")
+api.add_router("/questions", "parvis.listening.api.router")
 api.add_router("/reports", "parvis.reports.api.router")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "parvis.conversation",
     "parvis.reports",
     "parvis.listening",
+    "parvis.screens",
     "parvis.staff",
     "parvis.networks",
     "parvis.mydata",

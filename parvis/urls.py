@@ -40,12 +40,14 @@ urlpatterns = [
     path("", include("parvis.certification.urls")),
     path("open311/v2/", include("parvis.reports.open311.urls")),
     *listening_urls.webhook_urlpatterns,
+    path("ecran/", include("parvis.screens.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
     path("code-source/", core_views.source_code, name="source_code"),
     path("signalements/", include("parvis.reports.urls")),
+    path("questions/", include("parvis.listening.results_urls")),
     path("", include("parvis.listening.urls")),
     path("assistant/", include("parvis.conversation.urls")),
     path("mes-donnees/", include("parvis.mydata.urls")),

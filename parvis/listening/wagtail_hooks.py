@@ -102,3 +102,6 @@ class FollowUpViewSet(SnippetViewSet):
 
 register_snippet(FieldQuestionViewSet)
 register_snippet(FollowUpViewSet)
+
+# The printable signs' buttons in the questions' listing (parvis/listening/sign_hooks.py).
+from parvis.listening import sign_hooks  # noqa: E402, F401

@@ -79,11 +79,13 @@ class Command(BaseCommand):
             source_refresh("groupe")
         self.stdout.write(f"      {groups} créé(s)")
         from parvis.listening.demo import listening_demo_load
+        from parvis.screens.demo import screens_demo_load
 
-        self._step(7, "Questions de terrain (Une minute pour…)…")
+        self._step(7, "Questions de terrain (Une minute pour…) et écrans urbains…")
         with _quiet():
             created = listening_demo_load()
-        self.stdout.write(f"      {created} créée(s)")
+            screens = screens_demo_load()
+        self.stdout.write(f"      {created} créée(s) ; {screens} écran(s) : /ecran/hotel-de-ville/")
         if not options["no_serve"] and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
             self.stdout.write("      Fichiers statiques (noms versionnés, compressés)…")
             call_command("collectstatic", interactive=False, verbosity=0)
