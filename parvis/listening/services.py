@@ -28,6 +28,7 @@ from parvis.core.notifications import (
     outbox_enqueue_text,
 )
 from parvis.core.privacy import personal_data_mask
+from parvis.listening.certified import followup_signed_fields
 from parvis.listening.models import (
     FieldAnswer,
     FieldQuestion,
@@ -447,6 +448,8 @@ def followup_statement(followup: FollowUp) -> dict[str, Any]:
         "author_name": followup.author_name,
         "service": followup.service.name,
         "date": followup.published_at.date().isoformat() if followup.published_at else None,
+        # The words the results page shows, as the verifier compares them.
+        **followup_signed_fields(followup),
     }
 
 
