@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "parvis.conversation",
     "parvis.reports",
     "parvis.staff",
+    "parvis.audience",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
     "django_otp",
@@ -125,6 +126,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a django-axes lockout into the back office's lockout page (429).
     "axes.middleware.AxesMiddleware",
+    # Above the page cache, so that a page served from the cache is counted too.
+    "parvis.audience.middleware.AudienceMiddleware",
     # Last, so that a cached page still goes through every middleware above (request ID, access
     # log, security headers) exactly as a freshly rendered one.
     "parvis.core.pagecache.PageCacheMiddleware",
@@ -592,3 +595,16 @@ PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
 PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")
 PARVIS_LLM_API_KEY = os.environ.get("PARVIS_LLM_API_KEY", "")
 PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))
+
+# --- audience ---------------------------------------------------------------------------------
+
+# Page views counted on the server, per page and day, with nothing personal (parvis.audience).
+PARVIS_AUDIENCE_ENABLED = env_bool("PARVIS_AUDIENCE_ENABLED", True)
+# Days the audience counts are kept: 25 months at most, the CNIL's limit for exempt measurement.
+PARVIS_AUDIENCE_RETENTION_DAYS = min(
+    int(os.environ.get("PARVIS_AUDIENCE_RETENTION_DAYS", "760")), 760
+)
+# Counts below this are hidden from the open-data export, so a rare question names nobody.
+PARVIS_AUDIENCE_OPEN_DATA_MIN = int(os.environ.get("PARVIS_AUDIENCE_OPEN_DATA_MIN", "5"))
+# Addresses never counted: the back office, the APIs, files.
+PARVIS_AUDIENCE_EXCLUDED_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/")
