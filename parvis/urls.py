@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("assistant/", include("parvis.conversation.urls")),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
+    path("", include("parvis.audience.urls")),
     path("confirmer-adresse/<str:token>/", core_views.address_confirm_view, name="address_confirm"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
