@@ -600,6 +600,9 @@ PARVIS_LLM_TIMEOUT = float(os.environ.get("PARVIS_LLM_TIMEOUT", "8"))
 
 # Page views counted on the server, per page and day, with nothing personal (parvis.audience).
 PARVIS_AUDIENCE_ENABLED = env_bool("PARVIS_AUDIENCE_ENABLED", True)
+# Seconds a worker keeps its page-view counts in memory before writing them in one transaction
+# (0: one write per view). A worker killed outright loses at most this much of its counts.
+PARVIS_AUDIENCE_FLUSH_SECONDS = float(os.environ.get("PARVIS_AUDIENCE_FLUSH_SECONDS", "10"))
 # Days the audience counts are kept: 25 months at most, the CNIL's limit for exempt measurement.
 PARVIS_AUDIENCE_RETENTION_DAYS = min(
     int(os.environ.get("PARVIS_AUDIENCE_RETENTION_DAYS", "760")), 760

@@ -7,7 +7,8 @@ anonymous statistics only, is not cross-referenced with other processing nor pas
 parties, does not follow a person across sites, is explained to users, and its data are kept no
 more than 25 months (and any cookie lives no more than 13 months). Parvis goes further than the
 exemption requires: it sets NO cookie and keeps NO identifier at all, so there is nothing to
-follow. Each counted view is one ``+1`` on the row (day, page) of ``PageDayCount``; the user
+follow. Each counted view is one ``+1`` on the row (day, page) of ``PageDayCount`` (held in
+memory a few seconds, then written with the others: ``page_view_record``); the user
 agent is read in memory to leave out robots and then forgotten; the IP address, cookies and
 session are never read. Rows are deleted after ``PARVIS_AUDIENCE_RETENTION_DAYS`` (760 days,
 25 months) by a daily task. The legal page's paragraph (``audience/_legal.html``) says this.
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from parvis.audience.services import page_view_count
+from parvis.audience.services import page_view_record
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class AudienceMiddleware:
             if _countable(request, response):
                 key = page_key(request)
                 if key:
-                    page_view_count(path=key)
+                    page_view_record(path=key)
         except Exception:  # noqa: BLE001 — a count must never cost a resident their page
             logger.exception("audience: a page view could not be counted")
         return response

@@ -14,7 +14,12 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from parvis.audience.models import PageDayCount, SearchDayCount, UsefulDayCount
-from parvis.audience.services import audience_purge, audience_rollup, page_view_count
+from parvis.audience.services import (
+    audience_purge,
+    audience_rollup,
+    page_view_count,
+    page_views_flush,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +166,15 @@ def test_counts_are_deleted_after_25_months():
     page_view_count(path="/recent/", day=today - dt.timedelta(days=759))
     assert audience_purge(today=today) == 1
     assert list(PageDayCount.objects.values_list("path", flat=True)) == ["/recent/"]
+
+
+def test_buffered_views_are_written_together(settings):
+    """With a flush period, views wait in memory (counts only) and are written in one go."""
+    settings.PARVIS_AUDIENCE_FLUSH_SECONDS = 3600
+    page_views_flush()
+    browser = _browser()
+    for _ in range(4):
+        assert browser.get("/").status_code == 200
+    assert not PageDayCount.objects.filter(path="/").exists()
+    assert page_views_flush() == 4
+    assert PageDayCount.objects.get(path="/").views == 4
