@@ -154,3 +154,24 @@ def test_the_public_page_and_open_data_show_the_same_figures(records):
         "p90_working_days": 0.62,
         "within_commitment_percent": 75.0,
     }
+
+
+def test_agents_see_their_services_figures_in_both_inboxes(records, settings):
+    """The reports inbox and the conversations inbox show the agent's services' measured delays
+    beside their commitments, the same figures as the public page."""
+    from unittest import mock
+
+    from django.contrib.auth.models import Permission
+
+    settings.PARVIS_REQUIRE_2FA = False
+    user = agent_for(records.slug, name="Inès")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = Client()
+    client.force_login(user)
+    with mock.patch("parvis.audience.commitments.timezone.now", return_value=NOW):
+        for url in ("/admin/signalements/", "/admin/conversations/"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            assert "Délais de vos services" in html, url
+            assert "Service des essais" in html and "0,25" in html and "75 %" in html, url

@@ -177,8 +177,8 @@ def test_footer_states_no_conformity_without_an_audit(client, settings):
 
 
 def test_legal_pages_describe_what_the_code_does(client, settings):
-    """No audience measurement nor IP anonymisation is claimed; the retention periods stated
-    are the ones the purge commands apply by default."""
+    """No IP anonymisation is claimed (parvis.audience checks the audience paragraph); the
+    retention periods stated are the ones the purge commands apply by default."""
     privacy = StandardPage.objects.live().get(slug="donnees-personnelles")
     text = client.get(privacy.url).content.decode().replace("\u00a0", " ")
     assert "pages vues" not in text and "anonymisées et les journaux" not in text
