@@ -95,4 +95,7 @@ def test_open_data_files_are_public_and_certified():
         response = Client().get(url)
         assert response.status_code == 200, url
         assert 'rel="describedby"' in response["Link"]
-    assert Client().get("/frequentation/").status_code == 200
+    for page in ("/frequentation/", "/en/frequentation/", "/engagements/", "/en/engagements/"):
+        assert Client().get(page).status_code == 200, page
+    home = Client().get("/").content.decode()
+    assert 'href="/engagements/"' in home and 'href="/frequentation/"' in home
