@@ -175,3 +175,19 @@ def test_agents_see_their_services_figures_in_both_inboxes(records, settings):
             html = response.content.decode()
             assert "Délais de vos services" in html, url
             assert "Service des essais" in html and "0,25" in html and "75 %" in html, url
+
+
+def test_a_service_calendar_of_its_own_is_used(records):
+    """A service open on Saturday mornings counts those hours; its own calendar comes from the
+    agents' desk (conversation's ServiceCalendar)."""
+    from parvis.conversation.models import OfficeHours, ServiceCalendar
+
+    calendar = ServiceCalendar.objects.create(service=records)
+    for weekday in range(5):
+        OfficeHours.objects.create(
+            calendar=calendar, weekday=weekday, opens=dt.time(9), closes=dt.time(17)
+        )
+    OfficeHours.objects.create(calendar=calendar, weekday=5, opens=dt.time(9), closes=dt.time(12))
+    (row,) = commitments_measure(now=NOW, service_id=records.pk)
+    # Friday 16 h → Tuesday 13 h: 1/8 (Friday) + 3/3 (Saturday) + 4/8 (Tuesday) = 1.625.
+    assert 1.625 in row.measures["report_ack"].delays

@@ -180,3 +180,23 @@ def test_buffered_views_are_written_together(settings):
     assert not PageDayCount.objects.filter(path="/").exists()
     assert page_views_flush() == 4
     assert PageDayCount.objects.get(path="/").views == 4
+
+
+def test_search_counts_outlive_the_purge_of_the_logs(settings):
+    """Once the answers' logs of a day are purged, the day's counts stay as they were."""
+    from parvis.answers.models import QueryLog
+    from parvis.answers.services import query_log_record, query_logs_purge
+
+    settings.PARVIS_ANSWERS_LOG_DAYS = 30
+    today = timezone.localdate()
+    old = timezone.now() - dt.timedelta(days=29)
+    for _ in range(3):
+        log = query_log_record(query="horaires piscine", result_count=0, confidence=0.0)
+        QueryLog.objects.filter(pk=log.pk).update(created_at=old)
+    audience_rollup(today=today)
+    day = timezone.localtime(old).date()
+    assert SearchDayCount.objects.get(day=day, normalised="horaires piscine").count == 3
+    settings.PARVIS_ANSWERS_LOG_DAYS = 10
+    query_logs_purge(older_than_days=10)
+    audience_rollup(today=today)
+    assert SearchDayCount.objects.get(day=day, normalised="horaires piscine").count == 3
