@@ -47,6 +47,17 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         roles_ensure(root=HomePage.objects.get(depth=2))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audience_views_forgotten_at_exit() -> Iterator[None]:
+    """Page views the tests left in the audience buffer are dropped, never written at exit
+    (by then the settings name the real database again)."""
+    yield
+    from parvis.audience import services
+
+    with services._buffer_lock:
+        services._buffer.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_page_cache() -> None:
     """Each test starts with no cached page: its rolled-back rows must not be served later."""

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "parvis.staff",
     "parvis.networks",
     "parvis.mydata",
+    "parvis.audience",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
     "django_otp",
@@ -129,6 +130,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a django-axes lockout into the back office's lockout page (429).
     "axes.middleware.AxesMiddleware",
+    # Above the page cache, so that a page served from the cache is counted too.
+    "parvis.audience.middleware.AudienceMiddleware",
     # Last, so that a cached page still goes through every middleware above (request ID, access
     # log, security headers) exactly as a freshly rendered one.
     "parvis.core.pagecache.PageCacheMiddleware",
@@ -667,3 +670,19 @@ PARVIS_SMS_OVH_SERVICE_NAME = os.environ.get("PARVIS_SMS_OVH_SERVICE_NAME", "")
 PARVIS_SMS_OVH_SENDER = os.environ.get("PARVIS_SMS_OVH_SENDER", "")
 # The secret in the callback URL configured on the OVHcloud SMS account.
 PARVIS_SMS_OVH_CALLBACK_TOKEN = os.environ.get("PARVIS_SMS_OVH_CALLBACK_TOKEN", "")
+
+# --- audience ---------------------------------------------------------------------------------
+
+# Page views counted on the server, per page and day, with nothing personal (parvis.audience).
+PARVIS_AUDIENCE_ENABLED = env_bool("PARVIS_AUDIENCE_ENABLED", True)
+# Seconds a worker keeps its page-view counts in memory before writing them in one transaction
+# (0: one write per view). A worker killed outright loses at most this much of its counts.
+PARVIS_AUDIENCE_FLUSH_SECONDS = float(os.environ.get("PARVIS_AUDIENCE_FLUSH_SECONDS", "10"))
+# Days the audience counts are kept: 25 months at most, the CNIL's limit for exempt measurement.
+PARVIS_AUDIENCE_RETENTION_DAYS = min(
+    int(os.environ.get("PARVIS_AUDIENCE_RETENTION_DAYS", "760")), 760
+)
+# Counts below this are hidden from the open-data export, so a rare question names nobody.
+PARVIS_AUDIENCE_OPEN_DATA_MIN = int(os.environ.get("PARVIS_AUDIENCE_OPEN_DATA_MIN", "5"))
+# Addresses never counted: the back office, the APIs, files.
+PARVIS_AUDIENCE_EXCLUDED_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/")

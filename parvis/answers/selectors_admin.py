@@ -55,3 +55,50 @@ def unanswered_queries(*, days: int = 90, limit: int = 100) -> list[UnansweredGr
         for row in rows
         if row["signature"]
     ]
+
+
+def query_log_day_counts(*, since: dt.date) -> list[dict[str, object]]:
+    """Searches per day (Europe/Paris) and normalised question from ``since`` on, with how many
+    found a confident answer: what the audience measure rolls up (no timestamps, no rows)."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        QueryLog.objects.annotate(day=TruncDate("created_at"))
+        .filter(day__gte=since)
+        .values("day", "normalised")
+        .annotate(
+            count=Count("id"),
+            answered=Count("id", filter=Q(result_count__gt=0, confidence__gte=CONFIDENT)),
+        )
+        .order_by("day", "normalised")
+    )
+    return list(rows)
+
+
+def feedback_day_counts(*, since: dt.date) -> list[dict[str, object]]:
+    """ "Utile / pas utile" votes per day (Europe/Paris) and answer from ``since`` on."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        AnswerFeedback.objects.annotate(day=TruncDate("created_at"))
+        .filter(day__gte=since)
+        .values("day", "document_key")
+        .annotate(
+            helpful_votes=Count("id", filter=Q(helpful=True)),
+            not_helpful_votes=Count("id", filter=Q(helpful=False)),
+        )
+        .order_by("day", "document_key")
+    )
+    return list(rows)
+
+
+def documents_by_key(*, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """Title and address of the answers' documents named by ``keys``."""
+    from parvis.answers.models import SearchDocument
+
+    return {
+        key: (title, url)
+        for key, title, url in SearchDocument.objects.filter(key__in=keys).values_list(
+            "key", "title", "url"
+        )
+    }

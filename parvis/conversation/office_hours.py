@@ -52,3 +52,23 @@ def when_phrase(moment: dt.datetime, *, now: dt.datetime) -> str:
     if moment.date() < today + dt.timedelta(days=7):
         return _("%(day)s à %(hour)s") % {"day": date_format(moment, "l").lower(), "hour": hour}
     return _("le %(date)s à %(hour)s") % {"date": date_format(moment, "j F"), "hour": hour}
+
+
+def service_calendars() -> dict[int, tuple[list[WeeklyRule], list[DatedException], bool]]:
+    """Every service calendar, by service id: weekly rules, exceptions, closed on holidays.
+
+    A service absent from the map answers on ``DEFAULT_RULES``, closed on public holidays.
+    """
+    from parvis.conversation.models import ServiceCalendar
+
+    return {
+        calendar.service_id: (
+            [WeeklyRule(h.weekday, h.opens, h.closes) for h in calendar.hours.all()],
+            [
+                DatedException(e.date, e.closed, e.opens, e.closes, e.label)
+                for e in calendar.exceptions.all()
+            ],
+            calendar.closed_on_public_holidays,
+        )
+        for calendar in ServiceCalendar.objects.prefetch_related("hours", "exceptions")
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
@@ -143,3 +144,34 @@ def unanswered_questions(*, limit: int = 100) -> list[UnansweredGroup]:
         UnansweredGroup(key, examples[key], count, kinds[key]["handoff"], kinds[key]["no"])
         for key, count in counts.most_common(limit)
     ]
+
+
+def conversations_answer_times(*, since: datetime) -> list[tuple[int, datetime, datetime | None]]:
+    """For each conversation first handed to a service since ``since``: its service, when it
+    was handed off, and the first agent message after that (None when not yet). What the
+    commitments page measures; no personal data."""
+    from django.db.models import OuterRef, Subquery
+
+    first_handoff = (
+        HandOff.objects.filter(conversation=OuterRef("pk"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    first_answer = (
+        Message.objects.filter(
+            conversation=OuterRef("pk"),
+            author=Message.Author.AGENT,
+            created_at__gte=OuterRef("first_handoff"),
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Conversation.objects.filter(service__isnull=False)
+        .annotate(first_handoff=Subquery(first_handoff))
+        .filter(first_handoff__gte=since)
+        .annotate(first_answer=Subquery(first_answer))
+        .values_list("service_id", "first_handoff", "first_answer")
+        .order_by("first_handoff", "pk")
+    )
+    return list(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -166,3 +167,26 @@ def reports_counts() -> list[dict[str, object]]:
         {"category": c, "category_name": n, "quartier": q, "status": s, "count": count}
         for (c, n, q, s), count in sorted(counter.items())
     ]
+
+
+def reports_response_times(
+    *, since: datetime
+) -> list[tuple[int, datetime, datetime | None, datetime | None]]:
+    """For each public report filed since ``since`` (not hidden, not merged): its service, when
+    it was filed, its first public status change by an agent, and when it was marked resolved
+    (None when not yet). What the commitments page measures; no personal data."""
+    from django.db.models import Min
+
+    first_change = Min(
+        "updates__created_at",
+        filter=Q(updates__public=True, updates__agent__isnull=False)
+        & ~Q(updates__status__in=["", Report.Status.NOUVEAU]),
+    )
+    resolved = Min("updates__created_at", filter=Q(updates__status=Report.Status.RESOLU))
+    rows = (
+        Report.objects.filter(created_at__gte=since, hidden=False, merged_into__isnull=True)
+        .annotate(first_change=first_change, resolved=resolved)
+        .values_list("category__service_id", "created_at", "first_change", "resolved")
+        .order_by("created_at", "pk")
+    )
+    return list(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
@@ -101,8 +101,37 @@ class Service(_Term):
 
     email = models.EmailField(_("adresse électronique"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    # What residents can expect, in working days (empty: no published commitment). Measured
+    # against the records on /engagements/ (parvis.audience.commitments).
+    commitment_report_ack_days = models.PositiveSmallIntegerField(
+        _("signalement pris en compte sous (jours ouvrés)"),
+        null=True,
+        blank=True,
+        help_text=_("Délai pour le premier changement de statut public d'un signalement."),
+    )
+    commitment_report_resolution_days = models.PositiveSmallIntegerField(
+        _("signalement résolu sous (jours ouvrés)"), null=True, blank=True
+    )
+    commitment_question_days = models.PositiveSmallIntegerField(
+        _("question répondue sous (jours ouvrés)"),
+        null=True,
+        blank=True,
+        help_text=_("Délai pour la première réponse d'un agent à une question transmise."),
+    )
 
-    panels = [*_Term.panels, FieldPanel("email"), FieldPanel("phone")]
+    panels = [
+        *_Term.panels,
+        FieldPanel("email"),
+        FieldPanel("phone"),
+        MultiFieldPanel(
+            [
+                FieldPanel("commitment_report_ack_days"),
+                FieldPanel("commitment_report_resolution_days"),
+                FieldPanel("commitment_question_days"),
+            ],
+            heading=_("Engagements de service"),
+        ),
+    ]
 
     class Meta(_Term.Meta):
         verbose_name = _("service")

@@ -177,8 +177,9 @@ def test_footer_states_no_conformity_without_an_audit(client, settings):
 
 
 def test_legal_pages_describe_what_the_code_does(client, settings):
-    """No audience measurement nor IP anonymisation is claimed; the retention periods stated
-    are generated from the apps' declarations, so they are the ones the purge applies."""
+    """No IP anonymisation is claimed (parvis.audience checks the audience paragraph); the
+    retention periods stated are generated from the apps' declarations, so they are the ones
+    the purge applies."""
     from datetime import timedelta
 
     from parvis.core.personal_data import duration_text
