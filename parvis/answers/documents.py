@@ -13,6 +13,7 @@ from typing import Any
 
 from wagtail.models import Page
 
+from parvis.content.hours import week_table
 from parvis.core.text import html_to_text
 
 PAGE_TYPES = {
@@ -23,6 +24,7 @@ PAGE_TYPES = {
     "actualitepage": "actualite",
     "standardpage": "page",
 }
+DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 LEAD_LENGTH = 400
 SENTENCE_ENDS = tuple(".!?:;…")
 
@@ -66,6 +68,8 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         "theme": _slugs(getattr(page, "themes", None)),
         "audience": _slugs(getattr(page, "audiences", None)),
         "quartier": _slugs(getattr(page, "quartiers", None)),
+        # The communes a page serves; none: all of the Métropole.
+        "commune": _slugs(getattr(page, "communes", None)),
     }
     fields: dict[str, Any] = {"title": page.title, "alternatives": "", "short_answer": ""}
     fields |= {"published_on": None, "review_due": None}
@@ -79,11 +83,26 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         if page.service_id:
             facets["service"] = page.service.slug
     elif kind == "lieu":
+        commune = page.commune
         fields["alternatives"] = " ".join(
-            [page.get_kind_display(), page.quartier.name if page.quartier else ""]
+            [
+                str(page.get_kind_display()),
+                page.quartier.name if page.quartier else "",
+                commune.name if commune else "",
+            ]
         )
+        facets["commune"] = [commune.slug] if commune else []
         fields["short_answer"] = page.description
+        # The page shows its opening hours: the words residents ask them with are its words.
+        # (In French whatever the request's language: the index holds the page's own text.)
+        week = [
+            f"{DAYS_FR[day]} : " + ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans)
+            for day, spans in week_table(page.weekly_rules())
+            if spans
+        ]
         body += [page.address, page.accessibility]
+        if week:
+            body += ["Horaires d'ouverture", *week]
         facets["quartier"] = [page.quartier.slug] if page.quartier else []
         facets["kind"] = page.kind
     elif kind == "parcours":

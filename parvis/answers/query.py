@@ -184,6 +184,48 @@ def audiences_named(tokens: list[str]) -> tuple[list[str], set[int]]:
     return slugs, taken
 
 
+# --- Communes named in the question --------------------------------------------------------
+
+COMMUNES_TTL = 60.0
+
+
+def communes_invalidate() -> None:
+    _communes.invalidate()
+
+
+def _commune_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
+    """(commune slug, its name as normalised words) for every commune, longest first.
+
+    Commune names are data (the Commune rows), not a list in the code: "saint herblain",
+    "reze", "la chapelle sur erdre".
+    """
+    from parvis.content.models import Commune
+
+    phrases = {
+        (commune.slug, tuple(normalise(commune.name.replace("-", " ")).split()))
+        for commune in Commune.objects.only("slug", "name")
+    }
+    return sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
+
+
+_communes = Expiring(_commune_phrases_load, ttl=COMMUNES_TTL)
+
+
+def communes_named(tokens: list[str]) -> tuple[list[str], set[int]]:
+    """The communes a question names ("mairie de Rezé"), and the positions of their words."""
+    slugs: list[str] = []
+    taken: set[int] = set()
+    for slug, phrase in _communes.get():
+        size = len(phrase)
+        for start in range(len(tokens) - size + 1):
+            span = set(range(start, start + size))
+            if tuple(tokens[start : start + size]) == phrase and not span & taken:
+                taken |= span
+                if slug not in slugs:
+                    slugs.append(slug)
+    return slugs, taken
+
+
 # --- Spelling ---------------------------------------------------------------------------------
 
 
@@ -235,6 +277,7 @@ class Understanding:
     place_kind: str | None = None
     asks_hours: bool = False
     audiences: list[str] = field(default_factory=list)  # slugs of the audiences named
+    communes: list[str] = field(default_factory=list)  # slugs of the communes named
     context: list[str] = field(default_factory=list)  # the words that named them (not topic)
     now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
 
@@ -255,6 +298,7 @@ def understand(
     topic = strip_time_words(text)
     tokens = topic.split()
     audiences, naming = audiences_named(tokens)
+    communes, naming_commune = communes_named(tokens)
     # Who the resident is is context, not topic; unless the question is about the audience
     # itself ("nouvel arrivant"). Either way, the words that named it are never "corrected".
     topical = any(content_words(w) for i, w in enumerate(tokens) if i not in naming)
@@ -266,6 +310,9 @@ def understand(
             continue
         if i in naming:
             (context if topical else words).append(word)
+            continue
+        if i in naming_commune:  # a commune's name is a place, never a typo to correct
+            words.append(word)
             continue
         fixed = None if word in keep else correct(word, vocab)
         if fixed:
@@ -284,6 +331,7 @@ def understand(
         place_kind=kind,
         asks_hours=asks_hours,
         audiences=audiences,
+        communes=communes,
         context=context,
         now=now,
     )

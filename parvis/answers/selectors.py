@@ -250,10 +250,15 @@ def answer_query(
         for doc, score in shown
     ]
     answer = None
-    places = ranking.place_answer(meaning, moment)
-    if places is not None:
-        answer, confidence = places, max(confidence, 0.9)
-    elif ranked and confidence >= CONFIDENT:
+    asked_communes = set(meaning.communes)
+    places = ranking.place_answer(meaning, moment, ranked)
+    if places is not None and places[1] >= CONFIDENT:
+        answer, confidence = places
+    elif (
+        ranked
+        and confidence >= CONFIDENT
+        and not ranking.other_commune(ranked[0][0], asked_communes)
+    ):
         answer = _card(ranked[0][0], moment)
     return AnswerResponse(
         query=text,

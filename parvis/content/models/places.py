@@ -97,6 +97,15 @@ class LieuPage(Page):
     street = models.CharField(_("adresse"), max_length=200)
     postcode = models.CharField(_("code postal"), max_length=10)
     city = models.CharField(_("commune"), max_length=100, default="Nantes")
+    commune = models.ForeignKey(
+        "content.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lieux",
+        verbose_name=_("commune servie"),
+        help_text=_("La commune dont ce lieu est l'équipement. Vide : un lieu de la Métropole."),
+    )
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=9,
@@ -135,6 +144,7 @@ class LieuPage(Page):
                 FieldPanel("street"),
                 FieldPanel("postcode"),
                 FieldPanel("city"),
+                FieldPanel("commune"),
                 FieldPanel("quartier"),
                 FieldPanel("latitude"),
                 FieldPanel("longitude"),

@@ -133,9 +133,9 @@ def _quiet() -> Iterator[None]:
 
 
 def demo_home() -> Any:
-    from parvis.content.models import HomePage
+    from parvis.content.communes import metropole_home
 
-    return HomePage.objects.get(depth=2)
+    return metropole_home()
 
 
 def serve_with_worker(*, bind: str) -> None:
