@@ -38,8 +38,8 @@ def _log_watermark_apart(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 — pytest-django
-    from parvis.content.demo import demo_content_load
     from parvis.content.communes import metropole_home
+    from parvis.content.demo import demo_content_load
     from parvis.core.roles import roles_ensure
 
     with django_db_blocker.unblock():

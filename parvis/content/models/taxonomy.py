@@ -178,13 +178,13 @@ class Service(_Term):
 
     panels = [*_Term.panels, FieldPanel("email"), FieldPanel("phone"), FieldPanel("commune")]
 
-    @property
-    def is_metropolitan(self) -> bool:
-        return self.commune_id is None
-
     class Meta(_Term.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
+
+    @property
+    def is_metropolitan(self) -> bool:
+        return self.commune_id is None
 
 
 class Zone(models.Model):

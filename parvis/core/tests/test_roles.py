@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from parvis.content.models import FichePage
 from parvis.core.roles import AGENTS, EDITORS, MODERATORS, WORKFLOW_NAME
