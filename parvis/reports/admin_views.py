@@ -55,7 +55,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         report = report_get_for(user=request.user, pk=pk)
     except ReportNotFound:
         raise Http404 from None
-    colleagues = User.objects.filter(agent_profile__services=report.category.service_id).distinct()
+    colleagues = User.objects.filter(agent_profile__services=report.competent_service.pk).distinct()
     context = {
         "report": report,
         "updates": report.updates.select_related("agent"),
