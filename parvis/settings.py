@@ -566,6 +566,7 @@ PARVIS_RATELIMITS = {
     "answers.feedback": [(30, 600), (300, 86400)],
     "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
     "core.address_confirm": [(20, 600), (100, 86400)],
+    "core.address_lookup": [(300, 600), (3000, 86400)],  # address completion, reverse
     "certification.quote": [(30, 60)],  # a quote search costs up to ~0.1 s of CPU
     # Back-office password resets: per client address, and per e-mail address asked for
     # (counted whether or not an account has it, so the limit reveals nothing).

@@ -37,6 +37,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("parvis.certification.urls")),
     path("open311/v2/", include("parvis.reports.open311.urls")),
+    path("adresses/completer/", core_views.address_complete, name="address_complete"),
+    path("adresses/position/", core_views.address_reverse, name="address_reverse"),
 ]
 
 urlpatterns += i18n_patterns(

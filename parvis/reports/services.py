@@ -159,6 +159,7 @@ class Located:
     longitude: float | None
     quartier: Quartier | None
     commune: Commune | None
+    address: str
 
 
 def report_locate(
@@ -179,13 +180,17 @@ def report_locate(
         if found and found[0].score >= GEOCODE_MIN_SCORE:
             latitude, longitude = found[0].latitude, found[0].longitude
     if latitude is None or longitude is None:
-        return Located(None, None, quartier, None)
+        return Located(None, None, quartier, None, address)
+    if not address.strip():  # "utiliser ma position": the nearest address, for people to read
+        nearest = geocoding.reverse(latitude=latitude, longitude=longitude)
+        address = nearest.label if nearest is not None else ""
     position = Position(latitude=latitude, longitude=longitude)
     return Located(
         latitude,
         longitude,
         quartier or quartier_at(position),
         commune_at(position),
+        address,
     )
 
 
@@ -285,6 +290,7 @@ def report_create(
         latitude=latitude, longitude=longitude, address=address, quartier=quartier
     )
     latitude, longitude, quartier = located.latitude, located.longitude, located.quartier
+    address = located.address
 
     # Photos are written to storage before the transaction (on object storage a write is a
     # network call) and removed again if nothing ends up referring to them.
