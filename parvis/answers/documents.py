@@ -13,7 +13,6 @@ from typing import Any
 
 from wagtail.models import Page
 
-from parvis.content.hours import week_table
 from parvis.core.text import html_to_text
 
 PAGE_TYPES = {
@@ -24,7 +23,6 @@ PAGE_TYPES = {
     "actualitepage": "actualite",
     "standardpage": "page",
 }
-DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 LEAD_LENGTH = 400
 SENTENCE_ENDS = tuple(".!?:;…")
 
@@ -85,24 +83,15 @@ def page_fields(page: Page) -> dict[str, Any] | None:
     elif kind == "lieu":
         commune = page.commune
         fields["alternatives"] = " ".join(
-            [
-                str(page.get_kind_display()),
-                page.quartier.name if page.quartier else "",
-                commune.name if commune else "",
-            ]
+            [str(page.get_kind_display()), page.quartier.name if page.quartier else ""]
         )
         facets["commune"] = [commune.slug] if commune else []
         fields["short_answer"] = page.description
-        # The page shows its opening hours: the words residents ask them with are its words.
-        # (In French whatever the request's language: the index holds the page's own text.)
-        week = [
-            f"{DAYS_FR[day]} : " + ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans)
-            for day, spans in week_table(page.weekly_rules())
-            if spans
-        ]
+        # The page shows its opening hours under this heading: residents ask for "horaires".
+        # (The heading only: the week's lines would lengthen every place's text for nothing.)
         body += [page.address, page.accessibility]
-        if week:
-            body += ["Horaires d'ouverture", *week]
+        if page.opening_rules.exists():
+            body.append("Horaires d'ouverture")
         facets["quartier"] = [page.quartier.slug] if page.quartier else []
         facets["kind"] = page.kind
     elif kind == "parcours":

@@ -191,6 +191,7 @@ COMMUNES_TTL = 60.0
 
 def communes_invalidate() -> None:
     _communes.invalidate()
+    _default_commune.invalidate()
 
 
 def _commune_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
@@ -209,6 +210,21 @@ def _commune_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
 
 
 _communes = Expiring(_commune_phrases_load, ttl=COMMUNES_TTL)
+
+
+def _default_commune_load() -> str:
+    from parvis.content.models import Commune
+
+    slug = Commune.objects.filter(site__is_default_site=True).values_list("slug", flat=True)
+    return slug.first() or ""
+
+
+_default_commune = Expiring(_default_commune_load, ttl=COMMUNES_TTL)
+
+
+def default_commune() -> str:
+    """The commune whose city runs the metropolitan portal (the default site), or ""."""
+    return _default_commune.get()
 
 
 def communes_named(tokens: list[str]) -> tuple[list[str], set[int]]:
@@ -278,6 +294,7 @@ class Understanding:
     asks_hours: bool = False
     audiences: list[str] = field(default_factory=list)  # slugs of the audiences named
     communes: list[str] = field(default_factory=list)  # slugs of the communes named
+    home_commune: str = ""  # the site's own commune, what a question naming none is about
     context: list[str] = field(default_factory=list)  # the words that named them (not topic)
     now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
 
@@ -290,7 +307,12 @@ class Understanding:
 
 
 def understand(
-    raw: str, *, now: dt.datetime, vocab: Vocabulary, keep: frozenset[str] = frozenset()
+    raw: str,
+    *,
+    now: dt.datetime,
+    vocab: Vocabulary,
+    keep: frozenset[str] = frozenset(),
+    home_commune: str | None = None,
 ) -> Understanding:
     """What the question asks. Words in ``keep`` are taken as typed (a correction refused)."""
     text = normalise(raw, limit=200)
@@ -332,6 +354,7 @@ def understand(
         asks_hours=asks_hours,
         audiences=audiences,
         communes=communes,
+        home_commune=default_commune() if home_commune is None else home_commune,
         context=context,
         now=now,
     )

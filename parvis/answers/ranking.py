@@ -89,7 +89,7 @@ def rank(
         audiences=set(meaning.audiences),
         today=timezone.localdate(now),
     )
-    return commune_weigh(ranked, set(meaning.communes))
+    return commune_weigh(ranked, set(meaning.communes), home=meaning.home_commune)
 
 
 def communes_of(doc: SearchDocument) -> set[str]:
@@ -104,17 +104,23 @@ def other_commune(doc: SearchDocument, asked: set[str]) -> bool:
 
 
 def commune_weigh(
-    ranked: list[tuple[SearchDocument, float]], asked: set[str]
+    ranked: list[tuple[SearchDocument, float]], asked: set[str], *, home: str = ""
 ) -> list[tuple[SearchDocument, float]]:
-    """Favour the documents of the communes the question names, and lower those of others."""
-    if not ranked or not asked:
+    """Favour the documents of the communes the question names, and lower those of others.
+
+    A question that names no commune is about the site's own (``home``: on the metropolitan
+    portal, the commune whose city runs it): another commune's pages are lowered, not
+    boosted ones of its own.
+    """
+    within = asked or ({home} if home else set())
+    if not ranked or not within:
         return ranked
     best = ranked[0][1]
     out = []
     for doc, score in ranked:
-        if communes_of(doc) & asked:
+        if asked and communes_of(doc) & asked:
             score += best * COMMUNE_BOOST
-        elif other_commune(doc, asked):
+        elif other_commune(doc, within):
             score -= best * COMMUNE_PENALTY
         out.append((doc, score))
     out.sort(key=lambda pair: -pair[1])

@@ -260,6 +260,7 @@ def answer_query(
     filters: dict[str, str] | None = None,
     semantic_search: bool | None = None,
     address: str = "",
+    commune: str | None = None,
 ) -> AnswerResponse:
     """Rank published content for a resident's question; answer first when confident.
 
@@ -267,6 +268,8 @@ def answer_query(
     ``semantic_search=False`` keeps the engine lexical even when the semantic component is
     on (for side-by-side measurements); ``None`` follows the configuration. ``address``
     (optional) answers a Fiche whose answer depends on the address, for that address.
+    ``commune`` is the slug of the site's commune, what a question naming none is about
+    (``None``: the commune of the metropolitan portal).
     """
     now = at or timezone.now()
     text = normalise_query(query)
@@ -276,12 +279,12 @@ def answer_query(
     use_semantic = semantic.enabled() and semantic_search is not False
     pending = semantic.query_vector_async(text) if use_semantic else None
     vocab = index.vocabulary()
-    meaning = understand(text, now=now, vocab=vocab)
+    meaning = understand(text, now=now, vocab=vocab, home_commune=commune)
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     refused = _corrections_refused(meaning, ranked)
     if refused:
-        meaning = understand(text, now=now, vocab=vocab, keep=refused)
+        meaning = understand(text, now=now, vocab=vocab, keep=refused, home_commune=commune)
         ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
@@ -315,7 +318,9 @@ def answer_query(
         for doc, score in shown
     ]
     answer = None
-    asked_communes = set(meaning.communes)
+    asked_communes = set(meaning.communes) or (
+        {meaning.home_commune} if meaning.home_commune else set()
+    )
     places = ranking.place_answer(meaning, moment, ranked)
     if places is not None and places[1] >= CONFIDENT:
         answer, confidence = places

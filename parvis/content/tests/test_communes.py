@@ -40,7 +40,7 @@ def test_a_second_communes_site_has_its_own_home_and_editors(client):
     nantes_fiche = FichePage.objects.get(slug="refaire-carte-identite")
     assert not nantes_fiche.permissions_for_user(editor).can_edit()
     # The site answers on its own host name with its own home.
-    response = client.get("/", HTTP_HOST=reze.site.hostname)
+    response = client.get("/", HTTP_HOST=f"{reze.site.hostname}:{reze.site.port}")
     assert response.status_code == 200
     assert "Ville de Rezé" in response.content.decode()
 
@@ -81,3 +81,30 @@ def test_a_fiche_fills_its_per_address_answer_with_the_zone_values():
     text = fiche.answer_for_zone({"jaune": "le mardi matin", "bleu": "le lundi matin"})
     assert text.startswith("bac jaune le mardi matin, bac bleu le lundi matin")
     assert "?" in fiche.answer_for_zone({})
+
+
+def test_zones_are_imported_from_geojson_and_from_street_lists(tmp_path):
+    from django.core.management import CommandError
+
+    from parvis.content.models import Zone
+
+    geo = tmp_path / "secteurs.geojson"
+    geo.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"name": "Nord", "jaune": "le lundi"}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[-1.6, 47.25], [-1.5, 47.25], [-1.5, 47.3], [-1.6, 47.3], [-1.6, 47.25]]]}}]}",
+        encoding="utf-8",
+    )
+    call_command("import_zones", "essai", str(geo))
+    assert zone_for(zone_set="essai", position=Position(47.27, -1.55)).values == {
+        "jaune": "le lundi"
+    }
+    streets = tmp_path / "rues.csv"
+    streets.write_text("zone;rue;jaune\nSud;rue des Lilas;le jeudi\nSud;rue des Roses;\n")
+    call_command("import_zones", "essai", str(streets))
+    assert zone_for(zone_set="essai", street="Rue des roses").values == {"jaune": "le jeudi"}
+    assert Zone.objects.filter(zone_set="essai").count() == 2
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"properties": {"name": "X"}}]}')
+    with pytest.raises(CommandError, match="Polygon"):
+        call_command("import_zones", "essai", str(bad))
