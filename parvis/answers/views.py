@@ -14,13 +14,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
 from parvis.answers.forms import AgentQuestionForm, FeedbackForm
 from parvis.answers.ranking import FACETS
 from parvis.answers.selectors import CONFIDENT, answer_query
 from parvis.answers.services import feedback_record, query_log_record
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise
-from parvis.content.models import Audience, ParcoursPage, Quartier, Theme
+from parvis.content.models import Audience, Commune, ParcoursPage, Quartier, Theme
 from parvis.core.writes import public_write
 
 PER_PAGE = 10
@@ -117,6 +118,15 @@ def search(request: HttpRequest) -> HttpResponse:
         patch_cache_control(page, private=True)
     patch_vary_headers(page, ["Cookie"])
     return page
+
+
+def _site_commune(request: HttpRequest) -> str | None:
+    """On a commune's own site, its slug: a question naming no commune is about it."""
+    site = Site.find_for_request(request)
+    if site is None or site.is_default_site:
+        return None
+    commune = Commune.objects.filter(site=site).values_list("slug", flat=True).first()
+    return commune
 
 
 def _related_parcours(response) -> list[ParcoursPage]:  # noqa: ANN001

@@ -66,9 +66,11 @@ def _from_geojson(text: str) -> dict[str, dict[str, Any]]:
         if not name:
             raise CommandError(f"Zone {number} : propriété « name » manquante.")
         try:
-            shape_read(feature.get("geometry"))
+            area = shape_read(feature.get("geometry"))
         except GeometryError as exc:
             raise CommandError(f"Zone « {name} » : {exc}") from None
+        if area is None:
+            raise CommandError(f"Zone « {name} » : géométrie Polygon ou MultiPolygon manquante.")
         zones[name[:120]] = {"outline": feature["geometry"], "values": props}
     return zones
 
