@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from parvis.answers import index
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import Understanding, lexicon
+from parvis.answers.query import PLACE_KINDS, Understanding, lexicon
 from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
@@ -506,7 +506,14 @@ def place_answer(
         return None
     keys = {f"lieu:{lieu.slug}" for lieu in lieux}
     mine = [(doc, score) for doc, score in ranked if doc.key in keys]
-    others = [score for doc, score in ranked if doc.key not in keys]
+    # A page about that kind of place ("Où est la déchèterie la plus proche ?") agrees with
+    # the card rather than competes with it: the margin is taken against the other subjects.
+    kind_stems = {stem(w) for w in meaning.words if w in PLACE_KINDS}
+    others = [
+        score
+        for doc, score in ranked
+        if doc.key not in keys and not kind_stems & subject_stems(doc)
+    ]
     if not mine:
         return None
     scores = [mine[0][1], *(others[:1])]

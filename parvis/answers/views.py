@@ -30,7 +30,13 @@ PER_PAGE = 10
 ADDRESS_COOKIE = "parvis_adresse"
 ADDRESS_COOKIE_AGE = 365 * 24 * 3600
 ADDRESS_MAX = 200
-FACET_LABELS = {"type": "Type", "theme": "Thème", "audience": "Public", "quartier": "Quartier"}
+FACET_LABELS = {
+    "type": "Type",
+    "theme": "Thème",
+    "audience": "Public",
+    "quartier": "Quartier",
+    "commune": "Commune",
+}
 TYPE_NAMES = {
     "fiche": "Démarches",
     "lieu": "Lieux",
@@ -52,6 +58,7 @@ def _facets(counts: dict[str, dict[str, int]]) -> list[dict]:
         "theme": dict(Theme.objects.values_list("slug", "name")),
         "audience": dict(Audience.objects.values_list("slug", "name")),
         "quartier": dict(Quartier.objects.values_list("slug", "name")),
+        "commune": dict(Commune.objects.values_list("slug", "name")),
         "type": TYPE_NAMES,
     }
     return [
