@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Site
 
 from parvis.content.demo import demo_content_load
 from parvis.content.models import (
