@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from parvis.content import hours
+from parvis.content.answering import sentences
 from parvis.content.models.pages import OPENING_EXCEPTION, OPENING_RULE, TERM, paginate
 from parvis.core.pagecache import page_cache_limit
 
@@ -238,6 +239,27 @@ class LieuPage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or f"{self.title} — {self.address}"
+
+    answer_kind = "lieu"
+
+    def answer_fields(self) -> dict[str, Any]:
+        quartier, commune = self.quartier, self.commune
+        # The page shows its opening hours under this heading: residents ask for "horaires".
+        # (The heading only: the week's lines would lengthen every place's text for nothing.)
+        heading = "Horaires d'ouverture" if self.opening_rules.exists() else ""
+        return {
+            "alternatives": " ".join(
+                [str(self.get_kind_display()), quartier.name if quartier else ""]
+            ),
+            "short_answer": self.description,
+            "body": sentences(self.address, self.accessibility, heading),
+            "facets": {
+                "quartier": [quartier.slug] if quartier else [],
+                "kind": self.kind,
+                # The commune whose place it is; none: a place of the Métropole.
+                "commune": [commune.slug] if commune else [],
+            },
+        }
 
 
 class OpeningRule(Orderable):
