@@ -505,19 +505,17 @@ def place_answer(
     if not lieux:
         return None
     keys = {f"lieu:{lieu.slug}" for lieu in lieux}
-    mine = [(doc, score) for doc, score in ranked if doc.key in keys]
-    # A page about that kind of place ("Où est la déchèterie la plus proche ?") agrees with
-    # the card rather than competes with it: the margin is taken against the other subjects.
-    kind_stems = {stem(w) for w in meaning.words if w in PLACE_KINDS}
-    others = [
-        score
-        for doc, score in ranked
-        if doc.key not in keys and not kind_stems & subject_stems(doc)
-    ]
-    if not mine:
+    if not any(doc.key in keys for doc, _score in ranked):
         return None
-    scores = [mine[0][1], *(others[:1])]
-    confidence_value, _margin = confidence(scores, meaning, mine[0][0])
+    # The places of the kind and the pages about that kind of place ("Où est la déchèterie la
+    # plus proche ?") give the same answer: together they face the question's other subjects.
+    kind_stems = {stem(w) for w in meaning.words if w in PLACE_KINDS}
+    agreeing, others = [], []
+    for doc, score in ranked:
+        agrees = doc.key in keys or bool(kind_stems & subject_stems(doc))
+        (agreeing if agrees else others).append((doc, score))
+    scores = [agreeing[0][1], *(score for _doc, score in others[:1])]
+    confidence_value, _margin = confidence(scores, meaning, agreeing[0][0])
     statuses = [place_status(lieu, at) for lieu in lieux]
     statuses.sort(key=lambda s: not s.is_open)
     open_count = sum(s.is_open for s in statuses)
