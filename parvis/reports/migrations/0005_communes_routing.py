@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0004_communes_zones'),
+        ('content', '0005_communes_zones'),
         ('reports', '0004_photos_private_storage'),
     ]
 

@@ -52,7 +52,7 @@ def communes_unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content", "0003_terms_draft_moderation"),
+        ("content", "0004_actualite_event"),
         ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
