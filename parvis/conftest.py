@@ -38,13 +38,13 @@ def _log_watermark_apart(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 — pytest-django
+    from parvis.content.communes import metropole_home
     from parvis.content.demo import demo_content_load
-    from parvis.content.models import HomePage
     from parvis.core.roles import roles_ensure
 
     with django_db_blocker.unblock():
         demo_content_load()
-        roles_ensure(root=HomePage.objects.get(depth=2))
+        roles_ensure(root=metropole_home())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,6 +108,7 @@ def portal_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     generous = {door: [[10**9, 60]] for door in settings.PARVIS_RATELIMITS}
     env["PARVIS_RATELIMITS_JSON"] = json.dumps(generous)
+    env["PARVIS_ADDOK_REDIS_DB"] = str(ADDOK_TEST_DB)  # the demo's addresses, in the tests' Redis
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
         env["DATABASE_URL"] = _fresh_postgres_url(database_url, "e2e")
@@ -150,3 +151,23 @@ def s3_endpoint() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+ADDOK_TEST_DB = 10  # the tests' addok databases (10 and 11), never the install's
+
+
+@pytest.fixture(scope="session")
+def addresses_demo() -> None:
+    """The demo's address extract, indexed by addok in the tests' own Redis databases; the
+    test is skipped when no Redis answers on the loopback."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from parvis.core import geocoding
+
+    settings.PARVIS_ADDOK_REDIS_DB = ADDOK_TEST_DB
+    if not geocoding.available():
+        pytest.skip("Redis injoignable : le moteur d'adresses ne peut pas être essayé")
+    geocoding.addresses_reset()
+    geocoding.addresses_import(Path(settings.BASE_DIR) / "data" / "addresses-demo.csv")

@@ -24,6 +24,7 @@ from wagtail.models import Locale, Page, Workflow
 
 from parvis.certification.keyring import keys_init
 from parvis.certification.keys import key_configured
+from parvis.content.communes import metropole_home, metropole_site_link
 from parvis.content.demo import ensure_site
 from parvis.content.models import HomePage, Service
 from parvis.core.roles import AGENTS, EDITORS, MODERATORS, WORKFLOW_NAME, roles_ensure
@@ -94,10 +95,12 @@ def defaults_read(path: Path = DEFAULTS_FILE) -> dict[str, list[dict[str, Any]]]
 
 
 def _home_ensure(report: SetupReport) -> HomePage:
-    home = HomePage.objects.filter(depth=2).first()
+    home = metropole_home()
     if home is not None:
         report.kept.append(_("Site : « %(title)s » déjà en place.") % {"title": home.title})
-        return ensure_site()
+        home = ensure_site()
+        metropole_site_link()
+        return home
     locale, _created = Locale.objects.get_or_create(language_code="fr")
     home = HomePage(
         title=settings.WAGTAIL_SITE_NAME,
@@ -108,6 +111,7 @@ def _home_ensure(report: SetupReport) -> HomePage:
     Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()
     home = ensure_site()
+    metropole_site_link()
     report.done.append(_("Site créé : « %(title)s ».") % {"title": home.title})
     return home
 

@@ -56,7 +56,14 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 _host = BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-ALLOWED_HOSTS = env_list("PARVIS_ALLOWED_HOSTS") or [_host, "localhost", "127.0.0.1", "[::1]"]
+# ".localhost": the communes' sites of a local install (PARVIS_COMMUNE_HOSTNAME below).
+ALLOWED_HOSTS = env_list("PARVIS_ALLOWED_HOSTS") or [
+    _host,
+    "localhost",
+    ".localhost",
+    "127.0.0.1",
+    "[::1]",
+]
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
 
 INSTALLED_APPS = [
@@ -445,6 +452,17 @@ PARVIS_CITY_NAME = os.environ.get("PARVIS_CITY_NAME", "Nantes")
 # it above "non", so it is the city's to set once its audit is published.
 PARVIS_ACCESSIBILITY_CONFORMITY = os.environ.get("PARVIS_ACCESSIBILITY_CONFORMITY", "non")
 WAGTAIL_SITE_NAME = f"Ville de {PARVIS_CITY_NAME}"
+# The host name of a commune's site when an administrator creates it without naming one
+# ("{slug}" is the commune's identifier): browsers send *.localhost to this machine.
+PARVIS_COMMUNE_HOSTNAME = os.environ.get("PARVIS_COMMUNE_HOSTNAME", "{slug}.localhost")
+
+# --- Addresses (addok, the national address base's own engine, on Redis) ----------------------
+# addok keeps its index in one Redis database and its documents in the next one: give it
+# databases nobody else uses. Without Redis the address fields stay free text.
+PARVIS_ADDOK_REDIS_HOST = os.environ.get("PARVIS_ADDOK_REDIS_HOST", "127.0.0.1")
+PARVIS_ADDOK_REDIS_PORT = int(os.environ.get("PARVIS_ADDOK_REDIS_PORT", "6379"))
+PARVIS_ADDOK_REDIS_DB = int(os.environ.get("PARVIS_ADDOK_REDIS_DB", "6"))
+PARVIS_ADDOK_ENABLED = env_bool("PARVIS_ADDOK_ENABLED", True)
 # Where the city publishes its version of Parvis (optional): /code-source/ links to it beside the
 # archive of the running code, which it always offers (AGPL section 13).
 PARVIS_SOURCE_URL = os.environ.get("PARVIS_SOURCE_URL", "")
@@ -575,6 +593,7 @@ PARVIS_RATELIMITS = {
     "answers.feedback": [(30, 600), (300, 86400)],
     "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
     "core.address_confirm": [(20, 600), (100, 86400)],
+    "core.address_lookup": [(300, 600), (3000, 86400)],  # address completion, reverse
     "networks.propose": [(5, 600), (20, 86400)],  # propose a group
     "networks.edit_link": [(5, 600), (20, 86400)],  # ask for a group's update link
     "networks.edit": [(10, 600), (50, 86400)],  # update a group through its link

@@ -41,6 +41,8 @@ urlpatterns = [
     path("open311/v2/", include("parvis.reports.open311.urls")),
     *listening_urls.webhook_urlpatterns,
     path("ecran/", include("parvis.screens.urls")),
+    path("adresses/completer/", core_views.address_complete, name="address_complete"),
+    path("adresses/position/", core_views.address_reverse, name="address_reverse"),
 ]
 
 urlpatterns += i18n_patterns(

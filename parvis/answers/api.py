@@ -41,6 +41,11 @@ class AnswerOut(Schema):
     places: list[PlaceOut]
     source: str
     licence: str
+    needs_address: bool
+    address: str
+    address_answer: str
+    address_choices: list[str]
+    address_unknown: bool
 
 
 class ResultOut(Schema):
@@ -72,7 +77,9 @@ class AnswersOut(Schema):
         "La réponse directe (`answer`, ou `null` si la confiance est faible), la confiance "
         "(probabilité calibrée que le premier résultat soit le bon) et les résultats classés. "
         "Identifiants : `<type>:<slug>` pour les pages, identifiant propre pour les documents "
-        "importés. `q` : 1 à 200 caractères, sinon 400."
+        "importés. `q` : 1 à 200 caractères, sinon 400. Quand la réponse dépend de l'adresse "
+        "(`answer.needs_address`), `adresse` donne la réponse pour elle "
+        "(`answer.address_answer`)."
     ),
 )
 def answers(
@@ -80,6 +87,7 @@ def answers(
     # At least one letter or digit: a question of punctuation only has nothing to look for.
     q: str = Query(..., min_length=1, max_length=MAX_QUERY_LENGTH, pattern=r"[^\W_]"),
     limit: int = Query(10, ge=1, le=50),
+    adresse: str = Query("", max_length=200),
 ) -> Any:
     if len(q) > MAX_QUERY_LENGTH:
         raise HttpError(400, f"Question trop longue : {MAX_QUERY_LENGTH} caractères au plus.")
@@ -87,6 +95,6 @@ def answers(
         raise HttpError(400, "Question vide : écrivez quelques mots (paramètre q).")
     if not 1 <= limit <= 50:
         raise HttpError(400, "limit doit être compris entre 1 et 50.")
-    response = answer_query(query=q, limit=limit)
+    response = answer_query(query=q, limit=limit, address=adresse)
     query_log_record(query=q, result_count=len(response.results), confidence=response.confidence)
     return response.to_json()

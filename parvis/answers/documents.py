@@ -40,6 +40,8 @@ def page_fields(page: Page) -> dict[str, Any] | None:
         "theme": _slugs(getattr(page, "themes", None)),
         "audience": _slugs(getattr(page, "audiences", None)),
         "quartier": _slugs(getattr(page, "quartiers", None)),
+        # The communes a page serves; none: all of the Métropole.
+        "commune": _slugs(getattr(page, "communes", None)),
     }
     facets |= declared.pop("facets", {})
     fields: dict[str, Any] = {"title": page.title, "alternatives": "", "short_answer": ""}

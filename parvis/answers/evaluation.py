@@ -74,6 +74,27 @@ def _measure(questions: list[Question], ranker: Callable[[str], list[str]]) -> d
     }
 
 
+def _card_right(card: object, expected: list[str]) -> bool:
+    """The answer card is one of the expected documents, or a place card listing one."""
+    if card.id in expected:  # type: ignore[attr-defined]
+        return True
+    urls = set(SearchDocument.objects.filter(key__in=expected).values_list("url", flat=True))
+    return any(place.url in urls for place in card.places)  # type: ignore[attr-defined]
+
+
+def cards_measure(questions: list[Question]) -> dict[str, int]:
+    """How many answer cards the engine shows, and how many of them are right: a card on a
+    question without an expected answer (off-topic, another commune) is wrong."""
+    shown = right = 0
+    for q in questions:
+        card = answer_query(query=q.question, limit=10).answer
+        if card is None:
+            continue
+        shown += 1
+        right += bool(q.expected) and _card_right(card, q.expected)
+    return {"shown": shown, "right": right, "wrong": shown - right}
+
+
 def engine_ids(question: str) -> list[str]:
     return [item.id for item in answer_query(query=question, limit=10).results]
 
@@ -107,4 +128,5 @@ def evaluate(questions: list[Question]) -> dict[str, object]:
     }
     if semantic.enabled():  # the lexical engine alone, measured in the same run
         figures["lexical"] = _measure(questions, lexical_ids)
+    figures["cards"] = cards_measure(questions)
     return figures

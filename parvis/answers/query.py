@@ -184,6 +184,64 @@ def audiences_named(tokens: list[str]) -> tuple[list[str], set[int]]:
     return slugs, taken
 
 
+# --- Communes named in the question --------------------------------------------------------
+
+COMMUNES_TTL = 60.0
+
+
+def communes_invalidate() -> None:
+    _communes.invalidate()
+    _default_commune.invalidate()
+
+
+def _commune_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
+    """(commune slug, its name as normalised words) for every commune, longest first.
+
+    Commune names are data (the Commune rows), not a list in the code: "saint herblain",
+    "reze", "la chapelle sur erdre".
+    """
+    from parvis.content.models import Commune
+
+    phrases = {
+        (commune.slug, tuple(normalise(commune.name.replace("-", " ")).split()))
+        for commune in Commune.objects.only("slug", "name")
+    }
+    return sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
+
+
+_communes = Expiring(_commune_phrases_load, ttl=COMMUNES_TTL)
+
+
+def _default_commune_load() -> str:
+    from parvis.content.models import Commune
+
+    slug = Commune.objects.filter(site__is_default_site=True).values_list("slug", flat=True)
+    return slug.first() or ""
+
+
+_default_commune = Expiring(_default_commune_load, ttl=COMMUNES_TTL)
+
+
+def default_commune() -> str:
+    """The commune whose city runs the metropolitan portal (the default site), or ""."""
+    return _default_commune.get()
+
+
+def communes_named(tokens: list[str]) -> tuple[list[str], set[int]]:
+    """The communes a question names ("mairie de Rezé"), and the positions of their words."""
+    slugs: list[str] = []
+    taken: set[int] = set()
+    for slug, phrase in _communes.get():
+        size = len(phrase)
+        for start in range(len(tokens) - size + 1):
+            span = set(range(start, start + size))
+            if tuple(tokens[start : start + size]) == phrase and not span & taken:
+                taken |= span
+                if slug not in slugs:
+                    slugs.append(slug)
+    return slugs, taken
+
+
 # --- Spelling ---------------------------------------------------------------------------------
 
 
@@ -235,6 +293,8 @@ class Understanding:
     place_kind: str | None = None
     asks_hours: bool = False
     audiences: list[str] = field(default_factory=list)  # slugs of the audiences named
+    communes: list[str] = field(default_factory=list)  # slugs of the communes named
+    home_commune: str = ""  # the site's own commune, what a question naming none is about
     context: list[str] = field(default_factory=list)  # the words that named them (not topic)
     now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
 
@@ -247,7 +307,12 @@ class Understanding:
 
 
 def understand(
-    raw: str, *, now: dt.datetime, vocab: Vocabulary, keep: frozenset[str] = frozenset()
+    raw: str,
+    *,
+    now: dt.datetime,
+    vocab: Vocabulary,
+    keep: frozenset[str] = frozenset(),
+    home_commune: str | None = None,
 ) -> Understanding:
     """What the question asks. Words in ``keep`` are taken as typed (a correction refused)."""
     text = normalise(raw, limit=200)
@@ -255,6 +320,7 @@ def understand(
     topic = strip_time_words(text)
     tokens = topic.split()
     audiences, naming = audiences_named(tokens)
+    communes, naming_commune = communes_named(tokens)
     # Who the resident is is context, not topic; unless the question is about the audience
     # itself ("nouvel arrivant"). Either way, the words that named it are never "corrected".
     topical = any(content_words(w) for i, w in enumerate(tokens) if i not in naming)
@@ -266,6 +332,9 @@ def understand(
             continue
         if i in naming:
             (context if topical else words).append(word)
+            continue
+        if i in naming_commune:  # a commune's name is a place, never a typo to correct
+            words.append(word)
             continue
         fixed = None if word in keep else correct(word, vocab)
         if fixed:
@@ -284,6 +353,8 @@ def understand(
         place_kind=kind,
         asks_hours=asks_hours,
         audiences=audiences,
+        communes=communes,
+        home_commune=default_commune() if home_commune is None else home_commune,
         context=context,
         now=now,
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from parvis.answers import index
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import Understanding, lexicon
+from parvis.answers.query import PLACE_KINDS, Understanding, lexicon
 from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
@@ -41,6 +41,10 @@ NEWS_HALF_LIFE_DAYS = 90
 NEWS_FLOOR = 0.5
 NEWS_BOOST = 0.1
 REVIEW_PENALTY = 0.05  # a Fiche nobody has re-read for over a year
+# The commune the resident named ("mairie de Rezé"): its pages rise among close candidates, a
+# page serving only other communes sinks (and is never the answer card, see ``other_commune``).
+COMMUNE_BOOST = 0.15
+COMMUNE_PENALTY = 0.3
 SNIPPET_WORDS = 32
 SNIPPET_SPAN = 220  # characters: a snippet shows the densest stretch of this length
 SNIPPET_SCAN = 8_000  # characters of a body searched for a snippet
@@ -79,12 +83,48 @@ def rank(
     docs = documents_load([pk for pk, _ in hits])
     ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
     now = meaning.now or timezone.now()
-    return rerank(
+    ranked = rerank(
         ranked,
         [stem(w) for w in meaning.words],
         audiences=set(meaning.audiences),
         today=timezone.localdate(now),
     )
+    return commune_weigh(ranked, set(meaning.communes), home=meaning.home_commune)
+
+
+def communes_of(doc: SearchDocument) -> set[str]:
+    """The communes a document serves; empty for what is metropolitan (all of them)."""
+    return set(_facet_values(doc, "commune"))
+
+
+def other_commune(doc: SearchDocument, asked: set[str]) -> bool:
+    """True when the document serves only communes other than the ones the question names."""
+    served = communes_of(doc)
+    return bool(asked and served and not served & asked)
+
+
+def commune_weigh(
+    ranked: list[tuple[SearchDocument, float]], asked: set[str], *, home: str = ""
+) -> list[tuple[SearchDocument, float]]:
+    """Favour the documents of the communes the question names, and lower those of others.
+
+    A question that names no commune is about the site's own (``home``: on the metropolitan
+    portal, the commune whose city runs it): another commune's pages are lowered, not
+    boosted ones of its own.
+    """
+    within = asked or ({home} if home else set())
+    if not ranked or not within:
+        return ranked
+    best = ranked[0][1]
+    out = []
+    for doc, score in ranked:
+        if asked and communes_of(doc) & asked:
+            score += best * COMMUNE_BOOST
+        elif other_commune(doc, within):
+            score -= best * COMMUNE_PENALTY
+        out.append((doc, score))
+    out.sort(key=lambda pair: -pair[1])
+    return out
 
 
 def documents_load(pks: list[int]) -> dict[int, SearchDocument]:
@@ -396,7 +436,7 @@ def snippet(doc: SearchDocument, terms: set[str], body: str | None = None) -> st
     return best[:400]
 
 
-FACETS = ("type", "theme", "audience", "quartier")
+FACETS = ("type", "theme", "audience", "quartier", "commune")
 
 
 def _facet_values(doc: SearchDocument, name: str) -> list[str]:
@@ -423,10 +463,21 @@ def facet_match(doc: SearchDocument, filters: dict[str, str]) -> bool:
     )
 
 
-def place_answer(meaning: Understanding, at: dt.datetime) -> Any:
-    """A structured answer for "piscine ouverte dimanche": the places of that kind, open or not."""
+def place_answer(
+    meaning: Understanding,
+    at: dt.datetime,
+    ranked: list[tuple[SearchDocument, float]],
+) -> tuple[Any, float] | None:
+    """A structured answer for "piscine ouverte dimanche" or "mairie de Rezé horaires": the
+    places of that kind (in the commune named, if one is), open or not, with its confidence.
+
+    The confidence is computed, never assumed: the places of the kind count as one answer, so
+    it is the calibrated confidence of the best-ranked of them against the best other
+    candidate. When the question names a commune, only that commune's places are shown; none
+    there, no place card (another commune's town hall is not the answer).
+    """
     from parvis.answers.selectors import AnswerCard, place_status
-    from parvis.content.models import LieuKind, LieuPage, Quartier
+    from parvis.content.models import Commune, LieuKind, LieuPage, Quartier
 
     if meaning.place_kind is None:
         return None
@@ -434,8 +485,10 @@ def place_answer(meaning: Understanding, at: dt.datetime) -> Any:
         (q for q in Quartier.objects.all() if f" {normalise(q.name)} " in f" {meaning.text} "),
         None,
     )
-    other = [w for w in meaning.words if normalise(w) not in _PLACE_CONTEXT]
-    if not meaning.asks_hours and quartier is None and other:
+    communes = list(Commune.objects.filter(slug__in=meaning.communes))
+    named = {w for c in communes for w in normalise(c.name).split()}
+    other = [w for w in meaning.words if normalise(w) not in _PLACE_CONTEXT | named]
+    if not meaning.asks_hours and quartier is None and not communes and other:
         return None
     lieux = (
         LieuPage.objects.live()
@@ -444,20 +497,40 @@ def place_answer(meaning: Understanding, at: dt.datetime) -> Any:
         .order_by("title")
         .prefetch_related("opening_rules", "opening_exceptions")
     )
+    if communes:
+        lieux = lieux.filter(commune__in=communes)
     if quartier is not None and lieux.filter(quartier=quartier).exists():
         lieux = lieux.filter(quartier=quartier)
-    statuses = [place_status(lieu, at) for lieu in lieux[:20]]
-    if not statuses:
+    lieux = list(lieux[:20])
+    if not lieux:
         return None
+    keys = {f"lieu:{lieu.slug}" for lieu in lieux}
+    if not any(doc.key in keys for doc, _score in ranked):
+        return None
+    # The places of the kind and the pages about that kind of place ("Où est la déchèterie la
+    # plus proche ?") give the same answer: together they face the question's other subjects.
+    kind_stems = {stem(w) for w in meaning.words if w in PLACE_KINDS}
+    agreeing, others = [], []
+    for doc, score in ranked:
+        agrees = doc.key in keys or bool(kind_stems & subject_stems(doc))
+        (agreeing if agrees else others).append((doc, score))
+    scores = [agreeing[0][1], *(score for _doc, score in others[:1])]
+    confidence_value, _margin = confidence(scores, meaning, agreeing[0][0])
+    statuses = [place_status(lieu, at) for lieu in lieux]
     statuses.sort(key=lambda s: not s.is_open)
     open_count = sum(s.is_open for s in statuses)
     label = LieuKind(meaning.place_kind).label
-    where = _(" à %(quartier)s") % {"quartier": quartier.name} if quartier else ""
+    if quartier:
+        where = _(" à %(quartier)s") % {"quartier": quartier.name}
+    elif len(communes) == 1:
+        where = _(" de %(commune)s") % {"commune": communes[0].name}
+    else:
+        where = ""
     summary = _("%(open)d sur %(total)d ouvert(s) à ce moment-là.") % {
         "open": open_count,
         "total": len(statuses),
     }
-    return AnswerCard(
+    card = AnswerCard(
         id=f"lieux:{meaning.place_kind}",
         url=statuses[0].url,
         title=f"{label}{where}",
@@ -465,6 +538,7 @@ def place_answer(meaning: Understanding, at: dt.datetime) -> Any:
         short_answer=summary,
         places=statuses,
     )
+    return card, confidence_value
 
 
 _PLACE_CONTEXT = {"pres", "proche", "quartier", "ou", "trouver", "adresse", "la", "plus"}

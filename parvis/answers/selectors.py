@@ -14,17 +14,22 @@ document's own id otherwise (``F34355``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
 from parvis.answers.query import Understanding, understand
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stem, stems
+from parvis.content.geography import Position, zone_for
 from parvis.content.models import FichePage, LieuPage
+from parvis.core import geocoding
 
+ADDRESS_CONFIDENT = 0.6  # below this addok score, the address is asked again with choices
 CONFIDENT = 0.5  # at or above this confidence, the first result is shown as an answer card
 CANDIDATES = 50
 PRESNIPPET = 5  # lexical results beyond the shown ones whose snippets are made early
@@ -69,6 +74,58 @@ class AnswerCard:
     places: list[PlaceStatus] = field(default_factory=list)
     source: str = ""
     licence: str = ""
+    # An answer that depends on the address (values per zone): the card asks for it, then
+    # answers for it ("Au 12 rue de Strasbourg : bac jaune le mardi matin…").
+    needs_address: bool = False
+    address: str = ""  # the address as understood ("12 rue de Strasbourg 44000 Nantes")
+    address_answer: str = ""
+    address_choices: list[str] = field(default_factory=list)  # when the address is unclear
+    address_unknown: bool = False  # an address was given but no zone holds it
+
+
+@dataclass(frozen=True)
+class AddressAnswer:
+    address: str = ""
+    answer: str = ""
+    choices: list[str] = field(default_factory=list)
+    unknown: bool = False
+
+
+_HOUSENUMBER = re.compile(r"^\s*\d+\s*(?:bis|ter|quater|[a-z])?\b[\s,]*", re.IGNORECASE)
+
+
+def address_answer(fiche: FichePage, address: str) -> AddressAnswer:
+    """The Fiche's answer for one address: the zone of its zone set holding the address.
+
+    The address engine (addok) places the address; without it (no Redis), the street typed is
+    matched against the zones' street lists, so the answer still comes when it can.
+    """
+    typed = " ".join(address.split())[:200]
+    if not typed:
+        return AddressAnswer()
+    found = geocoding.geocode(typed, limit=5, autocomplete=False)
+    zone = None
+    label = typed
+    if found:
+        best = found[0]
+        if best.score < ADDRESS_CONFIDENT:  # "rue de la paix" is not "rue de la Marne"
+            return AddressAnswer(address=typed, choices=[a.label for a in found])
+        label = best.name
+        zone = zone_for(
+            zone_set=fiche.zone_set,
+            street=best.street,
+            position=Position(latitude=best.latitude, longitude=best.longitude),
+        )
+    else:
+        zone = zone_for(zone_set=fiche.zone_set, street=_HOUSENUMBER.sub("", typed.split(",")[0]))
+    if zone is None:
+        return AddressAnswer(address=label, unknown=True)
+    values = {"address": label, "answer": fiche.answer_for_zone(zone.values).rstrip(".")}
+    if _HOUSENUMBER.match(label):
+        answer = _("Au %(address)s : %(answer)s.") % values
+    else:
+        answer = _("%(address)s : %(answer)s.") % values
+    return AddressAnswer(address=label, answer=answer)
 
 
 @dataclass(frozen=True)
@@ -121,7 +178,8 @@ def place_status(lieu: LieuPage, at: dt.datetime) -> PlaceStatus:
     return PlaceStatus(lieu.title, lieu.url, lieu.address, status.is_open, status.label)
 
 
-def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "") -> AnswerCard:
+def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "", address: str = "") -> AnswerCard:
+    per_address = address_answer(fiche, address) if fiche.needs_address else AddressAnswer()
     return AnswerCard(
         id=key or f"fiche:{fiche.slug}",
         url=fiche.url,
@@ -132,10 +190,15 @@ def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "") -> AnswerCard:
         cost=fiche.cost,
         delay=fiche.delay,
         places=[place_status(lieu, at) for lieu in fiche.lieux],
+        needs_address=fiche.needs_address,
+        address=per_address.address,
+        address_answer=per_address.answer,
+        address_choices=per_address.choices,
+        address_unknown=per_address.unknown,
     )
 
 
-def _card(doc: SearchDocument, at: dt.datetime) -> AnswerCard:
+def _card(doc: SearchDocument, at: dt.datetime, address: str = "") -> AnswerCard:
     if doc.kind == "fiche" and doc.page_id:
         fiche = (
             FichePage.objects.filter(pk=doc.page_id)
@@ -143,7 +206,7 @@ def _card(doc: SearchDocument, at: dt.datetime) -> AnswerCard:
             .first()
         )
         if fiche is not None:
-            return fiche_card(fiche, at, doc.key)
+            return fiche_card(fiche, at, doc.key, address)
     places = []
     if doc.kind == "lieu" and doc.page_id:
         lieu = (
@@ -196,12 +259,17 @@ def answer_query(
     at: dt.datetime | None = None,
     filters: dict[str, str] | None = None,
     semantic_search: bool | None = None,
+    address: str = "",
+    commune: str | None = None,
 ) -> AnswerResponse:
     """Rank published content for a resident's question; answer first when confident.
 
     ``filters`` (optional) keeps results whose facets match, e.g. ``{"type": "fiche"}``.
     ``semantic_search=False`` keeps the engine lexical even when the semantic component is
-    on (for side-by-side measurements); ``None`` follows the configuration.
+    on (for side-by-side measurements); ``None`` follows the configuration. ``address``
+    (optional) answers a Fiche whose answer depends on the address, for that address.
+    ``commune`` is the slug of the site's commune, what a question naming none is about
+    (``None``: the commune of the metropolitan portal).
     """
     now = at or timezone.now()
     text = normalise_query(query)
@@ -211,12 +279,12 @@ def answer_query(
     use_semantic = semantic.enabled() and semantic_search is not False
     pending = semantic.query_vector_async(text) if use_semantic else None
     vocab = index.vocabulary()
-    meaning = understand(text, now=now, vocab=vocab)
+    meaning = understand(text, now=now, vocab=vocab, home_commune=commune)
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     refused = _corrections_refused(meaning, ranked)
     if refused:
-        meaning = understand(text, now=now, vocab=vocab, keep=refused)
+        meaning = understand(text, now=now, vocab=vocab, keep=refused, home_commune=commune)
         ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
@@ -250,11 +318,18 @@ def answer_query(
         for doc, score in shown
     ]
     answer = None
-    places = ranking.place_answer(meaning, moment)
-    if places is not None:
-        answer, confidence = places, max(confidence, 0.9)
-    elif ranked and confidence >= CONFIDENT:
-        answer = _card(ranked[0][0], moment)
+    asked_communes = set(meaning.communes) or (
+        {meaning.home_commune} if meaning.home_commune else set()
+    )
+    places = ranking.place_answer(meaning, moment, ranked)
+    if places is not None and places[1] >= CONFIDENT:
+        answer, confidence = places
+    elif (
+        ranked
+        and confidence >= CONFIDENT
+        and not ranking.other_commune(ranked[0][0], asked_communes)
+    ):
+        answer = _card(ranked[0][0], moment, address)
     return AnswerResponse(
         query=text,
         answer=answer,

@@ -54,9 +54,15 @@ def on_audience_change(sender: Any, **kwargs: Any) -> None:
     audiences_invalidate()
 
 
+def on_commune_change(sender: Any, **kwargs: Any) -> None:
+    from parvis.answers.query import communes_invalidate
+
+    communes_invalidate()
+
+
 def connect() -> None:
     from parvis.answers.models import LexiconEntry
-    from parvis.content.models import Audience
+    from parvis.content.models import Audience, Commune
 
     page_published.connect(on_published, dispatch_uid="answers-published")
     page_unpublished.connect(on_unpublished, dispatch_uid="answers-unpublished")
@@ -65,3 +71,5 @@ def connect() -> None:
     post_delete.connect(on_lexicon_change, sender=LexiconEntry, dispatch_uid="answers-lexicon-d")
     post_save.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience")
     post_delete.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience-d")
+    post_save.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune")
+    post_delete.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune-d")

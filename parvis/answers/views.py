@@ -12,18 +12,31 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
 from parvis.answers.forms import AgentQuestionForm, FeedbackForm
 from parvis.answers.ranking import FACETS
 from parvis.answers.selectors import CONFIDENT, answer_query
 from parvis.answers.services import feedback_record, query_log_record
 from parvis.answers.text import MAX_QUERY_LENGTH, normalise
-from parvis.content.models import Audience, ParcoursPage, Quartier, Theme
+from parvis.content.models import Audience, Commune, ParcoursPage, Quartier, Theme
 from parvis.core.writes import public_write
 
 PER_PAGE = 10
-FACET_LABELS = {"type": "Type", "theme": "Thème", "audience": "Public", "quartier": "Quartier"}
+# The address a resident asked this device to remember, for answers that depend on it. Set
+# only on explicit request (the "retenir" box), never server-side, removed by "oublier".
+ADDRESS_COOKIE = "parvis_adresse"
+ADDRESS_COOKIE_AGE = 365 * 24 * 3600
+ADDRESS_MAX = 200
+FACET_LABELS = {
+    "type": "Type",
+    "theme": "Thème",
+    "audience": "Public",
+    "quartier": "Quartier",
+    "commune": "Commune",
+}
 TYPE_NAMES = {
     "fiche": "Démarches",
     "lieu": "Lieux",
@@ -45,6 +58,7 @@ def _facets(counts: dict[str, dict[str, int]]) -> list[dict]:
         "theme": dict(Theme.objects.values_list("slug", "name")),
         "audience": dict(Audience.objects.values_list("slug", "name")),
         "quartier": dict(Quartier.objects.values_list("slug", "name")),
+        "commune": dict(Commune.objects.values_list("slug", "name")),
         "type": TYPE_NAMES,
     }
     return [
@@ -64,9 +78,19 @@ def search(request: HttpRequest) -> HttpResponse:
     too_long = len(raw) > MAX_QUERY_LENGTH
     query = " ".join(raw.split())[:MAX_QUERY_LENGTH]
     filters = {name: _first(request, name) for name in FACETS if _first(request, name)}
-    context: dict = {"query": query, "too_long": too_long, "filters": filters}
+    forget = _first(request, "oublier") == "1"
+    typed = " ".join(_first(request, "adresse").split())[:ADDRESS_MAX]
+    remembered = "" if forget else request.COOKIES.get(ADDRESS_COOKIE, "")[:ADDRESS_MAX]
+    address = typed or remembered
+    context: dict = {
+        "query": query,
+        "too_long": too_long,
+        "filters": filters,
+        "address": address,
+        "address_remembered": bool(remembered) and not typed,
+    }
     if normalise(query):
-        response = answer_query(query=query, limit=50, filters=filters or None)
+        response = answer_query(query=query, limit=50, filters=filters or None, address=address)
         if not request.GET.get("page") and not filters:
             query_log_record(
                 query=query,
@@ -85,7 +109,31 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     elif query:
         context["empty_query"] = True
-    return render(request, "answers/search.html", context)
+    page = render(request, "answers/search.html", context)
+    if forget:
+        page.delete_cookie(ADDRESS_COOKIE, samesite="Lax")
+    elif typed and _first(request, "retenir") == "1":
+        page.set_cookie(
+            ADDRESS_COOKIE,
+            typed,
+            max_age=ADDRESS_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    if address or forget:  # an answer for one person's address: never shared by a cache
+        patch_cache_control(page, private=True)
+    patch_vary_headers(page, ["Cookie"])
+    return page
+
+
+def _site_commune(request: HttpRequest) -> str | None:
+    """On a commune's own site, its slug: a question naming no commune is about it."""
+    site = Site.find_for_request(request)
+    if site is None or site.is_default_site:
+        return None
+    commune = Commune.objects.filter(site=site).values_list("slug", flat=True).first()
+    return commune
 
 
 def _related_parcours(response) -> list[ParcoursPage]:  # noqa: ANN001

@@ -26,6 +26,7 @@ from parvis.content.models import (
     ActualiteIndexPage,
     ActualitePage,
     Audience,
+    Commune,
     FicheIndexPage,
     FichePage,
     FichePlace,
@@ -43,6 +44,7 @@ from parvis.content.models import (
     Service,
     StandardPage,
     Theme,
+    Zone,
 )
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -139,7 +141,9 @@ def ensure_site() -> HomePage:
     """The site's root is a HomePage with the five section index pages under it."""
     Locale.objects.get_or_create(language_code="fr")
     Locale.objects.get_or_create(language_code="en")
-    home = HomePage.objects.filter(depth=2).first()
+    from parvis.content.communes import metropole_home
+
+    home = metropole_home()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(
@@ -205,6 +209,9 @@ def load_lieux(home: HomePage, data: dict[str, Any], report: LoadReport, update:
                 "street": item["street"],
                 "postcode": item["postcode"],
                 "city": item.get("city", "Nantes"),
+                "commune": Commune.objects.filter(slug=item["commune"]).first()
+                if item.get("commune")
+                else Commune.objects.filter(name=item.get("city", "Nantes")).first(),
                 "latitude": _coordinate(item.get("latitude")),
                 "longitude": _coordinate(item.get("longitude")),
                 "phone": item.get("phone", ""),
@@ -258,6 +265,8 @@ def load_fiches(home: HomePage, data: dict[str, Any], report: LoadReport, update
                 "alternative_questions": "\n".join(item.get("alternative_questions", [])),
                 "service": Service.objects.filter(slug=item.get("service", "")).first(),
                 "featured": item.get("featured", False),
+                "zone_set": item.get("zone_set", ""),
+                "zone_answer": item.get("zone_answer", ""),
                 "last_reviewed": item.get("last_reviewed", timezone.localdate()),
             },
         )
@@ -267,6 +276,7 @@ def load_fiches(home: HomePage, data: dict[str, Any], report: LoadReport, update
         page.audiences = _by_slug(Audience, item.get("audiences", []))
         page.themes = _by_slug(Theme, item.get("themes", []))
         page.quartiers = _by_slug(Quartier, item.get("quartiers", []))
+        page.communes = _by_slug(Commune, [item["commune"]] if item.get("commune") else [])
         page.places = [FichePlace(lieu=lieux[s]) for s in item.get("lieux", []) if s in lieux]
         _publish(page, parent, created)
         report.count("fiche", created)
@@ -367,6 +377,46 @@ def load_standard_pages(
         report.count("page", created)
 
 
+def load_communes(data: dict[str, Any], report: LoadReport, update: bool) -> None:
+    """Outlines, communal services, collection zones, and each demo commune's site with its
+    town hall and communal Fiches."""
+    from parvis.content.communes import commune_site_ensure, metropole_site_link
+
+    metropole_site_link()
+    for item in data.get("commune", []):
+        commune = Commune.objects.get(slug=item["slug"])
+        commune.outline = item.get("outline")
+        commune.save(update_fields=["outline"])
+    for item in data.get("quartier_outline", []):
+        Quartier.objects.filter(slug=item["slug"]).update(outline=item["outline"])
+    for item in data.get("service", []):
+        values = {k: v for k, v in item.items() if k not in ("slug", "commune")}
+        values["commune"] = Commune.objects.filter(slug=item.get("commune", "")).first()
+        _obj, created = Service.objects.update_or_create(slug=item["slug"], defaults=values)
+        report.count("service", created)
+    for item in data.get("zone", []):
+        _obj, created = Zone.objects.update_or_create(
+            zone_set=item["zone_set"],
+            name=item["name"],
+            defaults={
+                "values": item.get("values", {}),
+                "streets": "\n".join(item.get("streets", [])),
+                "outline": item.get("outline"),
+            },
+        )
+        report.count("zone", created)
+    for item in data.get("commune", []):
+        if not item.get("site"):
+            continue
+        commune = Commune.objects.get(slug=item["slug"])
+        home = commune_site_ensure(commune=commune).home
+        mine = {"lieu": [], "fiche": []}
+        for key in mine:
+            mine[key] = [i for i in data.get(key, []) if i.get("commune") == commune.slug]
+        load_lieux(home, {"lieu": mine["lieu"]}, report, update)
+        load_fiches(home, {"fiche": mine["fiche"]}, report, update)
+
+
 @transaction.atomic
 def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> LoadReport:
     """Create the demo site from the TOML files in ``directory``.
@@ -376,6 +426,9 @@ def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> Lo
     report = LoadReport()
     home = ensure_site()
     load_taxonomies(_read(directory, "taxonomy.toml"), report)
+    communes = directory / "communes.toml"
+    if communes.exists():
+        load_communes(_read(directory, "communes.toml"), report, update)
     load_lieux(home, _read(directory, "lieux.toml"), report, update)
     load_fiches(home, _read(directory, "fiches.toml"), report, update)
     load_parcours(home, _read(directory, "parcours.toml"), report, update)

@@ -16,7 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from parvis.content.models import Audience, Quartier, Service, Theme
+from parvis.content.models import Audience, Commune, Quartier, Service, Theme, Zone
 from parvis.content.selectors import fiches_needing_review
 from parvis.content.service_work import service_work_move, service_work_open
 
@@ -48,8 +48,32 @@ class ServiceViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class CommuneViewSet(SnippetViewSet):
+    model = Commune
+    icon = "home"
+    list_display = ["name", "insee_code", "site"]
+    search_fields = ["name"]
+
+
+class ZoneViewSet(SnippetViewSet):
+    """Zones of the answers that depend on an address (collection sectors…)."""
+
+    model = Zone
+    icon = "table"
+    list_display = ["zone_set", "name"]
+    list_filter = ["zone_set"]
+    search_fields = ["name", "streets"]
+
+
 class TaxonomyGroup(SnippetViewSetGroup):
-    items = (QuartierViewSet, AudienceViewSet, ThemeViewSet, ServiceViewSet)
+    items = (
+        QuartierViewSet,
+        CommuneViewSet,
+        ZoneViewSet,
+        AudienceViewSet,
+        ThemeViewSet,
+        ServiceViewSet,
+    )
     menu_icon = "folder-open-inverse"
     menu_label = _("Classements")
     menu_name = "taxonomies"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import sys
 from collections.abc import Callable
 
@@ -24,9 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parvis.core import geocoding
 from parvis.core.errors import ParvisError
 from parvis.core.middleware import database_busy_response, is_database_busy
 from parvis.core.notifications import address_confirm, address_confirm_check
+from parvis.core.ratelimit import ratelimit_request
 from parvis.core.source import parvis_version, source_archive
 from parvis.core.writes import public_write
 
@@ -140,3 +143,55 @@ def address_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     except ParvisError as error:
         return render(request, "core/address_confirm.html", {"error": error.message}, status=400)
     return render(request, "core/address_confirm.html", {})
+
+
+def _float_param(request: HttpRequest, name: str) -> float | None:
+    try:
+        value = float(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _address_json(address: geocoding.Address) -> dict[str, object]:
+    return {
+        "label": address.label,
+        "street": address.street,
+        "housenumber": address.housenumber,
+        "postcode": address.postcode,
+        "city": address.city,
+        "citycode": address.citycode,
+        "lat": address.latitude,
+        "lon": address.longitude,
+    }
+
+
+@require_GET
+def address_complete(request: HttpRequest) -> HttpResponse:
+    """Addresses matching the first letters typed (``?q=``), for the address fields' script.
+
+    Without the address engine (no Redis) the list is empty: the field stays free text.
+    """
+    wait = ratelimit_request(request, scope="core.address_lookup")
+    if wait:
+        return JsonResponse({"error": _("Trop de requêtes.")}, status=429)
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    found = geocoding.geocode(query, limit=6) if len(query) >= geocoding.MIN_QUERY else []
+    response = JsonResponse({"addresses": [_address_json(a) for a in found]})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@require_GET
+def address_reverse(request: HttpRequest) -> HttpResponse:
+    """The address nearest a position (``?lat=&lon=``), for "utiliser ma position"."""
+    wait = ratelimit_request(request, scope="core.address_lookup")
+    if wait:
+        return JsonResponse({"error": _("Trop de requêtes.")}, status=429)
+    lat, lon = _float_param(request, "lat"), _float_param(request, "lon")
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return JsonResponse({"error": _("Indiquez lat et lon en degrés (WGS 84).")}, status=400)
+    found = geocoding.reverse(latitude=lat, longitude=lon)
+    response = JsonResponse({"address": _address_json(found) if found else None})
+    response["Cache-Control"] = "private, no-store"
+    return response

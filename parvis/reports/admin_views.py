@@ -57,14 +57,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         report = report_get_for(user=request.user, pk=pk)
     except ReportNotFound:
         raise Http404 from None
-    colleagues = User.objects.filter(agent_profile__services=report.category.service_id).distinct()
+    colleagues = User.objects.filter(agent_profile__services=report.competent_service.pk).distinct()
     if report.reporter_email:  # the page shows it: the view goes in the access log
         access_record(
             user=request.user,
             identity_raw=report.reporter_email,
             subject=f"report:{report.pk}",
             purpose=AccessRecord.Purpose.REPORT,
-            service=report.category.service.name,
+            service=report.competent_service.name,
         )
     context = {
         "report": report,

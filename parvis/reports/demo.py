@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from parvis.content.models import Quartier
+from parvis.content.models import Commune, Quartier, Service
 from parvis.core.roles import AGENTS, role_grant
-from parvis.reports.models import Category, Report
+from parvis.reports.models import Category, CategoryRoute, Report
 from parvis.reports.services import report_create, report_update_publish
 
 DEMO_REPORTS = [
@@ -48,6 +48,15 @@ DEMO_REPORTS = [
         None,
     ),
     (
+        "banc",
+        "Banc cassé devant l'Hôtel de Ville, une latte manque.",
+        None,
+        None,
+        "3 place Jean-Baptiste Daviais, Rezé",
+        "",
+        None,
+    ),
+    (
         "arbre",
         "Branche cassée qui pend au-dessus du trottoir.",
         47.2254,
@@ -62,6 +71,15 @@ DEMO_REPORTS = [
 def reports_demo_load() -> int:
     """Grant agents the inbox and create the demo reports once; returns how many were created."""
     role_grant(group_name=AGENTS, app_label="reports", codenames=["view_report", "change_report"])
+    # In Rezé, street furniture is the commune's: its reports go to Rezé's public spaces.
+    reze = Commune.objects.filter(slug="reze").first()
+    reze_service = Service.objects.filter(slug="espaces-publics-reze").first()
+    if reze is not None and reze_service is not None:
+        CategoryRoute.objects.get_or_create(
+            category=Category.objects.get(code="banc"),
+            commune=reze,
+            defaults={"service": reze_service},
+        )
     created = 0
     agent = User.objects.filter(is_superuser=True).order_by("pk").first()
     for code, text, lat, lon, address, quartier, answer in DEMO_REPORTS:

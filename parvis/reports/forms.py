@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier
@@ -45,6 +46,10 @@ class PlaceForm(forms.Form):
         field.choices = [
             (group, [(c.code, c.name) for c in items]) for group, items in categories_grouped()
         ]
+        # The address engine's matches while typing (a small script; a plain field without it).
+        self.fields["address"].widget.attrs.update(
+            {"data-address-complete": reverse("address_complete"), "autocomplete": "off"}
+        )
 
     def clean(self) -> dict[str, object]:
         data = super().clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -60,6 +61,37 @@ class Category(models.Model):
         return f"{self.get_group_display()} — {self.name}"
 
 
+class CategoryRoute(models.Model):
+    """In one commune, a category goes to another service than the category's own.
+
+    A category names the Métropole's service (roads, waste…); where a commune runs that
+    service itself (its street furniture, its green spaces), a route sends its reports there.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="routes", verbose_name=_("catégorie")
+    )
+    commune = models.ForeignKey(
+        "content.Commune", on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    service = models.ForeignKey(
+        "content.Service",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("service compétent"),
+    )
+
+    class Meta:
+        verbose_name = _("orientation par commune")
+        verbose_name_plural = _("orientations par commune")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "commune"], name="route_once_per_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} — {self.commune} → {self.service}"
+
+
 class Report(models.Model):
     """A problem a resident reported; public except the reporter's email."""
 
@@ -100,6 +132,24 @@ class Report(models.Model):
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     quartier = models.ForeignKey(
         "content.Quartier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where the position falls (point in the communes' outlines), and the service it was
+    # routed to: the commune's or the Métropole's, by category and place (``CategoryRoute``).
+    commune = models.ForeignKey(
+        "content.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    service = models.ForeignKey(
+        "content.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service compétent"),
     )
     description = models.TextField(_("description"))
     reporter_email = models.EmailField(_("courriel du déclarant (jamais publié)"), blank=True)
@@ -145,6 +195,11 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def competent_service(self) -> Any:
+        """The service the report was routed to (the category's, for older reports)."""
+        return self.service if self.service_id else self.category.service
 
     def get_tracking_url(self) -> str:
         return reverse("reports:track", args=[self.reference])

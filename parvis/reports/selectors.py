@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -37,7 +38,7 @@ def reports_public(
     # Filters come from query strings; PostgreSQL refuses to compare text holding a NUL.
     quartier, category, status = (v.replace("\x00", "") for v in (quartier, category, status))
     qs = Report.objects.filter(hidden=False).select_related(
-        "category", "category__service", "quartier"
+        "category", "category__service", "quartier", "service"
     )
     if quartier:
         qs = qs.filter(quartier__slug=quartier)
@@ -126,7 +127,7 @@ def reports_inbox(
     ``open_flags`` (abuse flags no moderator has reviewed yet); ``flagged="1"``: the
     moderation queue, most flagged first."""
     qs = (
-        Report.objects.filter(category__service__in=agent_services(user=user))
+        Report.objects.filter(served_by(agent_services(user=user)))
         .select_related("category", "category__service", "assigned_to", "quartier")
         .annotate(open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True)))
     )
@@ -147,12 +148,15 @@ def reports_inbox(
     return qs.order_by("-created_at", "-pk")
 
 
+def served_by(services: Any) -> Q:
+    """The reports routed to one of ``services`` (older reports: by their category's)."""
+    return Q(service__in=services) | Q(service=None, category__service__in=services)
+
+
 def reports_moderation_count(*, user: AbstractBaseUser | AnonymousUser) -> int:
     """How many of the agent's reports have abuse flags waiting for a moderator."""
     flagged = Flag.objects.filter(reviewed_at__isnull=True).values("report_id")
-    return Report.objects.filter(
-        category__service__in=agent_services(user=user), pk__in=flagged
-    ).count()
+    return Report.objects.filter(served_by(agent_services(user=user)), pk__in=flagged).count()
 
 
 def reports_counts() -> list[dict[str, object]]:

@@ -21,14 +21,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.content.models import Quartier, Service
+from parvis.content.geography import Position, commune_at, quartier_at
+from parvis.content.models import Commune, Quartier, Service
 from parvis.content.selectors import agent_profile_get, agent_services
+from parvis.core import geocoding
 from parvis.core.idempotency import StoredResponse, fingerprint, idempotency_run
 from parvis.core.notifications import outbox_enqueue
 from parvis.core.storage import private_storage
 from parvis.reports.errors import PhotoStorageUnavailable, ReportAccessDenied, ReportInvalid
 from parvis.reports.models import (
     Category,
+    CategoryRoute,
     Flag,
     Photo,
     Report,
@@ -42,6 +45,8 @@ from parvis.reports.privacy import MASK
 logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 4000
+# Below this addok score, an address is too uncertain to place the report on the map.
+GEOCODE_MIN_SCORE = 0.5
 
 
 def _location_check(latitude: float | None, longitude: float | None, address: str) -> None:
@@ -97,18 +102,22 @@ def _store(
     longitude: float | None,
     address: str,
     quartier: Quartier | None,
+    commune: Commune | None,
     description: str,
     email: str | None,
     photos: Sequence[_StoredPhoto],
     attributes: dict[str, object],
     channel: str,
 ) -> Report:
+    service = report_route(category=category, commune=commune)
     report = Report.objects.create(
         category=category,
         latitude=latitude,
         longitude=longitude,
         address=address.strip()[:250],
         quartier=quartier,
+        commune=commune,
+        service=service,
         description=description.strip(),
         reporter_email=(email or "").strip(),
         channel=channel,
@@ -125,14 +134,64 @@ def _store(
         )
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
-    if category.service.live and category.service.email:  # the published address only
+    if service.live and service.email:  # the published address only
         outbox_enqueue(
-            recipient=category.service.email,
+            recipient=service.email,
             template="reports/email/new_for_service",
             context={"report": report, "base_url": settings.BASE_URL},
             topic="reports",
         )
     return report
+
+
+def report_route(*, category: Category, commune: Commune | None) -> Service:
+    """The competent service: the commune's when a route says so, else the category's own."""
+    if commune is not None:
+        route = CategoryRoute.objects.filter(category=category, commune=commune).first()
+        if route is not None:
+            return route.service
+    return category.service
+
+
+@dataclass(frozen=True)
+class Located:
+    latitude: float | None
+    longitude: float | None
+    quartier: Quartier | None
+    commune: Commune | None
+    address: str
+
+
+def report_locate(
+    *,
+    latitude: float | None,
+    longitude: float | None,
+    address: str,
+    quartier: Quartier | None = None,
+) -> Located:
+    """The report's position (from its address when it has none: the address engine), and
+    the quartier and commune it falls in (from the outlines, not from a picked list).
+
+    Called before any transaction: the address engine is a Redis round-trip. Without it, or
+    for an address it does not know, the report keeps its address as text, without position.
+    """
+    if latitude is None and address.strip():
+        found = geocoding.geocode(address, limit=1, autocomplete=False)
+        if found and found[0].score >= GEOCODE_MIN_SCORE:
+            latitude, longitude = found[0].latitude, found[0].longitude
+    if latitude is None or longitude is None:
+        return Located(None, None, quartier, None, address)
+    if not address.strip():  # "utiliser ma position": the nearest address, for people to read
+        nearest = geocoding.reverse(latitude=latitude, longitude=longitude)
+        address = nearest.label if nearest is not None else ""
+    position = Position(latitude=latitude, longitude=longitude)
+    return Located(
+        latitude,
+        longitude,
+        quartier or quartier_at(position),
+        commune_at(position),
+        address,
+    )
 
 
 @dataclass(frozen=True)
@@ -207,6 +266,7 @@ def report_create(
     """
     _report_check(category=category, description=description, email=email)
     _location_check(latitude, longitude, address)
+
     if len(photos) > MAX_PHOTOS:
         raise ReportInvalid(_("Trois photos au plus."), code="photos")
     fields = {
@@ -224,6 +284,14 @@ def report_create(
     key = idempotency_key or f"content:{fp}"
     scope = idempotency_scope or f"channel:{channel}"
 
+    # The position from the address, and its quartier and commune (a Redis round-trip, before
+    # the transaction; not part of the fingerprint: a retry is the same report).
+    located = report_locate(
+        latitude=latitude, longitude=longitude, address=address, quartier=quartier
+    )
+    latitude, longitude, quartier = located.latitude, located.longitude, located.quartier
+    address = located.address
+
     # Photos are written to storage before the transaction (on object storage a write is a
     # network call) and removed again if nothing ends up referring to them.
     stored_photos = _photos_upload(photos)
@@ -235,6 +303,7 @@ def report_create(
             longitude=longitude,
             address=address,
             quartier=quartier,
+            commune=located.commune,
             description=description,
             email=email,
             photos=stored_photos,
@@ -291,14 +360,14 @@ def report_flags_dismiss(*, report: Report, agent: AbstractBaseUser) -> int:
 
 
 def _check_access(*, agent: AbstractBaseUser, report: Report) -> None:
-    if not agent_services(user=agent).filter(pk=report.category.service_id).exists():
+    if not agent_services(user=agent).filter(pk=report.competent_service.pk).exists():
         raise ReportAccessDenied(_("Ce signalement relève d'un autre service."), code="forbidden")
 
 
 def _signature(agent: AbstractBaseUser, report: Report) -> str:
     profile = agent_profile_get(user=agent)
     name = profile.display_name if profile else (agent.first_name or _("Un agent"))
-    service = report.category.service.name
+    service = report.competent_service.name
     if service.casefold().startswith(("service ", "direction ", "pôle ", "mission ")):
         return f"{name}, {service}"  # "Sophie, Service Propreté", not "service Service Propreté"
     return _("%(name)s, service %(service)s") % {"name": name, "service": service}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.content.models import Quartier
+from parvis.core import geocoding
 from parvis.core.errors import ParvisError
 from parvis.core.idempotency import IdempotencyKeyReused
 from parvis.core.ratelimit import client_hash
@@ -41,6 +42,9 @@ def _map_context() -> dict[str, str]:
     }
 
 
+ADDRESS_CLEAR = 0.6  # an addok score from which the address places the report without asking
+
+
 @public_write("reports.create")
 def report_new(request: HttpRequest) -> HttpResponse:
     """Step 1 chooses the category and place (GET); step 2 shows nearby reports and details."""
@@ -49,8 +53,35 @@ def report_new(request: HttpRequest) -> HttpResponse:
     place = PlaceForm(request.GET or None)
     if not place.is_bound or not place.is_valid():
         return render(request, "reports/new_place.html", {"form": place, **_map_context()})
+    choices = _address_place(request, place.cleaned_data)
+    if choices:  # the address is unclear: propose the matches (a round trip, no script needed)
+        context = {"form": place, "address_choices": choices, **_map_context()}
+        return render(request, "reports/new_place.html", context)
     details = DetailsForm(initial=place.cleaned_data | {"category": place.cleaned_data["category"]})
     return _render_details(request, details, place.cleaned_data)
+
+
+def _address_place(request: HttpRequest, data: dict[str, object]) -> list[tuple[str, str]]:
+    """Place an address typed without a position: a clear match gives ``data`` its
+    coordinates; an unclear one gives the matches to choose from, each as the query string
+    of step 1 with that address (and one keeping the address as typed)."""
+    address = str(data.get("address") or "")
+    if data.get("lat") is not None or not address or request.GET.get("tel_quel") == "1":
+        return []
+    found = geocoding.geocode(address, limit=5, autocomplete=False)
+    if not found:
+        return []
+    if found[0].score >= ADDRESS_CLEAR:
+        data["lat"], data["long"] = found[0].latitude, found[0].longitude
+        data["address"] = found[0].label
+        return []
+    choices = []
+    for label, extra in [*((a.label, {}) for a in found), (address, {"tel_quel": "1"})]:
+        params = request.GET.copy()
+        params["address"] = label
+        params.update(extra)
+        choices.append((label, params.urlencode()))
+    return choices
 
 
 def _render_details(

@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from parvis.reports import admin_urls
 from parvis.reports.admin_views import agent_can_use_inbox
-from parvis.reports.models import Category
+from parvis.reports.models import Category, CategoryRoute
 
 
 class InboxMenuItem(MenuItem):
@@ -64,3 +64,16 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+
+
+class CategoryRouteViewSet(SnippetViewSet):
+    """Where a commune runs a service itself, its reports of that category go to it."""
+
+    model = CategoryRoute
+    icon = "redirect"
+    menu_label = _("Orientations par commune")
+    add_to_admin_menu = False
+    list_display = ["category", "commune", "service"]
+
+
+register_snippet(CategoryRouteViewSet)

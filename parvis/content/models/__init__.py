@@ -23,12 +23,13 @@ from parvis.content.models.stories import (
     RecitIndexPage,
     RecitPage,
 )
-from parvis.content.models.taxonomy import Audience, Quartier, Service, Theme
+from parvis.content.models.taxonomy import Audience, Commune, Quartier, Service, Theme, Zone
 
 __all__ = [
     "ActualiteIndexPage",
     "ActualitePage",
     "Audience",
+    "Commune",
     "FicheIndexPage",
     "FichePage",
     "FichePlace",
@@ -47,4 +48,5 @@ __all__ = [
     "Service",
     "StandardPage",
     "Theme",
+    "Zone",
 ]

@@ -191,6 +191,30 @@ class FichePage(Page):
     audiences = ParentalManyToManyField("content.Audience", blank=True, verbose_name=_("publics"))
     themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
     quartiers = ParentalManyToManyField("content.Quartier", blank=True, verbose_name=_("quartiers"))
+    communes = ParentalManyToManyField(
+        "content.Commune",
+        blank=True,
+        verbose_name=_("communes"),
+        help_text=_("Les communes où cette réponse vaut. Aucune : toute la Métropole."),
+    )
+    zone_set = models.SlugField(
+        _("réponse selon l'adresse : ensemble de zones"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Si la réponse dépend de l'adresse (jour de collecte, secteur scolaire…), le nom "
+            "de l'ensemble de zones qui la donne."
+        ),
+    )
+    zone_answer = models.CharField(
+        _("réponse selon l'adresse"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "La réponse pour une adresse, avec les valeurs de sa zone entre accolades : "
+            "« bac jaune {jaune}, sortez-le la veille au soir »."
+        ),
+    )
     last_reviewed = models.DateField(_("dernière relecture"), default=dt.date.today)
     featured = models.BooleanField(_("question fréquente (page d'accueil)"), default=False)
 
@@ -200,6 +224,10 @@ class FichePage(Page):
         FieldPanel("steps"),
         FieldPanel("documents"),
         MultiFieldPanel([FieldPanel("cost"), FieldPanel("delay")], heading=_("Coût et délai")),
+        MultiFieldPanel(
+            [FieldPanel("zone_set"), FieldPanel("zone_answer")],
+            heading=_("Réponse selon l'adresse"),
+        ),
         InlinePanel("places", label=_("Où s'adresser")),
         FieldPanel("body"),
         FieldPanel("alternative_questions"),
@@ -209,6 +237,7 @@ class FichePage(Page):
                 FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("quartiers", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("communes", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("featured"),
                 FieldPanel("last_reviewed"),
             ],
@@ -259,6 +288,23 @@ class FichePage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.short_answer
+
+    @property
+    def needs_address(self) -> bool:
+        """True when the answer depends on the resident's address (values per zone)."""
+        return bool(self.zone_set and self.zone_answer)
+
+    def answer_for_zone(self, values: dict[str, Any]) -> str:
+        """The per-address answer filled with a zone's values (a missing value reads "?")."""
+
+        class _Values(dict):
+            def __missing__(self, key: str) -> str:
+                return "?"
+
+        try:
+            return self.zone_answer.format_map(_Values(values))
+        except (ValueError, IndexError, AttributeError):
+            return self.zone_answer
 
     answer_kind = "fiche"
 

@@ -98,6 +98,15 @@ class LieuPage(Page):
     street = models.CharField(_("adresse"), max_length=200)
     postcode = models.CharField(_("code postal"), max_length=10)
     city = models.CharField(_("commune"), max_length=100, default="Nantes")
+    commune = models.ForeignKey(
+        "content.Commune",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lieux",
+        verbose_name=_("commune servie"),
+        help_text=_("La commune dont ce lieu est l'équipement. Vide : un lieu de la Métropole."),
+    )
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=9,
@@ -136,6 +145,7 @@ class LieuPage(Page):
                 FieldPanel("street"),
                 FieldPanel("postcode"),
                 FieldPanel("city"),
+                FieldPanel("commune"),
                 FieldPanel("quartier"),
                 FieldPanel("latitude"),
                 FieldPanel("longitude"),
@@ -233,12 +243,22 @@ class LieuPage(Page):
     answer_kind = "lieu"
 
     def answer_fields(self) -> dict[str, Any]:
-        quartier = self.quartier
+        quartier, commune = self.quartier, self.commune
+        # The page shows its opening hours under this heading: residents ask for "horaires".
+        # (The heading only: the week's lines would lengthen every place's text for nothing.)
+        heading = "Horaires d'ouverture" if self.opening_rules.exists() else ""
         return {
-            "alternatives": " ".join([self.get_kind_display(), quartier.name if quartier else ""]),
+            "alternatives": " ".join(
+                [str(self.get_kind_display()), quartier.name if quartier else ""]
+            ),
             "short_answer": self.description,
-            "body": sentences(self.address, self.accessibility),
-            "facets": {"quartier": [quartier.slug] if quartier else [], "kind": self.kind},
+            "body": sentences(self.address, self.accessibility, heading),
+            "facets": {
+                "quartier": [quartier.slug] if quartier else [],
+                "kind": self.kind,
+                # The commune whose place it is; none: a place of the Métropole.
+                "commune": [commune.slug] if commune else [],
+            },
         }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -57,8 +60,35 @@ class _Term(
         return self._revisions
 
 
+def _outline_validate(value: Any) -> None:
+    """A GeoJSON Polygon or MultiPolygon (or a Feature holding one), as points-in-area need."""
+    from parvis.content.geography import GeometryError, shape_read
+
+    try:
+        shape_read(value)
+    except GeometryError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def outline_field() -> models.JSONField:
+    return models.JSONField(
+        _("contour (GeoJSON)"),
+        null=True,
+        blank=True,
+        validators=[_outline_validate],
+        help_text=_(
+            "Un objet GeoJSON Polygon ou MultiPolygon en longitude/latitude (WGS 84) : il sert "
+            "à savoir dans quelle zone tombe une adresse."
+        ),
+    )
+
+
 class Quartier(_Term):
     """One of the city's neighbourhoods (Nantes has 11)."""
+
+    outline = outline_field()
+
+    panels = [*_Term.panels, FieldPanel("outline")]
 
     class Meta(_Term.Meta):
         verbose_name = _("quartier")
@@ -96,8 +126,43 @@ class Theme(_Term):
         verbose_name_plural = _("thèmes")
 
 
+class Commune(_Term):
+    """One of the 24 communes of Nantes Métropole, with its outline and its own site.
+
+    What is communal (town hall, civil status, schools, local places) names its commune; what
+    is metropolitan (waste, roads, water, transport) names none and serves all of them.
+    """
+
+    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    outline = outline_field()
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commune",
+        verbose_name=_("site de la commune"),
+    )
+    in_metropole = models.BooleanField(_("membre de la Métropole"), default=True)
+
+    panels = [
+        *_Term.panels,
+        FieldPanel("insee_code"),
+        FieldPanel("in_metropole"),
+        FieldPanel("outline"),
+    ]
+    search_fields = [*_Term.search_fields, index.FilterField("insee_code")]
+
+    class Meta(_Term.Meta):
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+
 class Service(_Term):
-    """A city service that owns content and answers residents (état civil, propreté…)."""
+    """A city service that owns content and answers residents (état civil, propreté…).
+
+    A service of one commune names it; a metropolitan service (waste, roads…) names none.
+    """
 
     email = models.EmailField(_("adresse électronique"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
@@ -119,10 +184,21 @@ class Service(_Term):
         help_text=_("Délai pour la première réponse d'un agent à une question transmise."),
     )
 
+    commune = models.ForeignKey(
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+        verbose_name=_("commune"),
+        help_text=_("Vide pour un service de la Métropole, commun à toutes les communes."),
+    )
+
     panels = [
         *_Term.panels,
         FieldPanel("email"),
         FieldPanel("phone"),
+        FieldPanel("commune"),
         MultiFieldPanel(
             [
                 FieldPanel("commitment_report_ack_days"),
@@ -136,3 +212,53 @@ class Service(_Term):
     class Meta(_Term.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
+
+    @property
+    def is_metropolitan(self) -> bool:
+        return self.commune_id is None
+
+
+class Zone(models.Model):
+    """One area of a zone set (collection sectors, school sectors…) with its values.
+
+    A Fiche naming the zone set answers per address: the values of the zone the address falls
+    in (``{"jaune": "le mardi matin"}``) fill the Fiche's per-address answer. An area is an
+    outline, a list of streets, or both (a street listed wins over the outline).
+    """
+
+    zone_set = models.SlugField(_("ensemble de zones"), max_length=60)
+    name = models.CharField(_("nom"), max_length=120)
+    outline = outline_field()
+    streets = models.TextField(
+        _("rues"),
+        blank=True,
+        help_text=_("Une rue par ligne, telle que dans l'adresse (« rue de Strasbourg »)."),
+    )
+    values = models.JSONField(
+        _("valeurs"),
+        default=dict,
+        blank=True,
+        help_text=_('Les valeurs de cette zone, par nom : {"jaune": "le mardi matin"}.'),
+    )
+
+    panels = [
+        FieldPanel("zone_set"),
+        FieldPanel("name"),
+        FieldPanel("values"),
+        FieldPanel("streets"),
+        FieldPanel("outline"),
+    ]
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["zone_set", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone_set", "name"], name="zone_unique_name_in_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone_set} — {self.name}"
+
+    def street_names(self) -> list[str]:
+        return [line.strip() for line in self.streets.splitlines() if line.strip()]

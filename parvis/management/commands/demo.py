@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from parvis.core.models import AgentProfile
 from parvis.core.roles import AGENTS, EDITORS, MODERATORS, roles_ensure
 
 DEMO_PASSWORD = "parvis-demo-2026"
+DEMO_ADDRESSES = Path(settings.BASE_DIR) / "data" / "addresses-demo.csv"
 DEMO_USERS = [
     # username, first name, last name, group (None = administrator)
     ("admin", "Alex", "Administrateur", None),
@@ -60,6 +62,9 @@ class Command(BaseCommand):
         self._step(3, "Index du moteur de réponses…")
         with _quiet():
             call_command("answers_reindex", verbosity=0)  # pages published before answers existed
+        # The demo's streets in the address engine (addok on Redis); without Redis, address
+        # fields stay free text.
+        call_command("import_addresses", str(DEMO_ADDRESSES), if_available=True)
         self._step(4, "Rôles et comptes…")
         with _quiet():
             roles_ensure(root=demo_home())
@@ -149,9 +154,9 @@ def _quiet() -> Iterator[None]:
 
 
 def demo_home() -> Any:
-    from parvis.content.models import HomePage
+    from parvis.content.communes import metropole_home
 
-    return HomePage.objects.get(depth=2)
+    return metropole_home()
 
 
 def serve_with_worker(*, bind: str) -> None:

@@ -93,7 +93,7 @@ def request(http: HttpRequest, report: Report) -> dict[str, object]:
         "service_name": report.category.name,
         "service_code": report.category.code,
         "description": public_text(report.description),
-        "agency_responsible": report.category.service.name,
+        "agency_responsible": report.competent_service.name,
         "service_notice": "",
         "requested_datetime": _dt(report.created_at),
         "updated_datetime": _dt(report.updated_at),

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from parvis.content.models import Commune
 from parvis.core.errors import ParvisError
 from parvis.core.idempotency import idempotency_key_parse
 from parvis.core.writes import public_write
@@ -28,6 +29,23 @@ PAGE_SIZE_MAX = 1000
 View = Callable[..., HttpResponse]
 
 
+def commune_for_jurisdiction(jurisdiction: str) -> Commune | None:
+    """A commune's own jurisdiction: its site's host name, or its INSEE code.
+
+    The install's jurisdiction (``PARVIS_OPEN311_JURISDICTION``) is the whole Métropole; a
+    commune's narrows the requests listed to the reports placed in that commune.
+    """
+    commune = Commune.objects.filter(site__hostname=jurisdiction).first()
+    if commune is None and len(jurisdiction) == 5 and jurisdiction.isdigit():
+        commune = Commune.objects.filter(insee_code=jurisdiction).first()
+    return commune
+
+
+def _in_jurisdiction(request: HttpRequest, qs: QuerySet[Report]) -> QuerySet[Report]:
+    commune = getattr(request, "open311_commune", None)
+    return qs.filter(commune=commune) if commune is not None else qs
+
+
 def open311_view(methods: tuple[str, ...]) -> Callable[[View], View]:
     """Method check, jurisdiction check and domain errors → the spec's error arrays."""
 
@@ -41,8 +59,12 @@ def open311_view(methods: tuple[str, ...]) -> Callable[[View], View]:
             try:
                 params = request.POST if request.method == "POST" else request.GET
                 jurisdiction = opt(params, "jurisdiction_id")
+                request.open311_commune = None  # type: ignore[attr-defined]
                 if jurisdiction and jurisdiction != settings.PARVIS_OPEN311_JURISDICTION:
-                    return error(fmt, 404, "jurisdiction_id inconnu.")
+                    commune = commune_for_jurisdiction(jurisdiction)
+                    if commune is None:
+                        return error(fmt, 404, "jurisdiction_id inconnu.")
+                    request.open311_commune = commune  # type: ignore[attr-defined]
                 return view(request, fmt, **kwargs)
             except ParvisError as exc:
                 return error(fmt, exc.status_code, exc.message)
@@ -96,6 +118,7 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
         qs = reports_public().filter(pk__in=int_list(ids, "service_request_id"))
     else:
         qs = _filtered(params)
+    qs = _in_jurisdiction(request, qs)
     page = positive_int(opt(params, "page"), "page", 1, 100_000)
     size = positive_int(opt(params, "page_size"), "page_size", PAGE_SIZE_MAX, PAGE_SIZE_MAX)
     rows = qs.prefetch_related("photos", "updates")[(page - 1) * size : page * size]
@@ -162,7 +185,12 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311_view(("GET",))
 def request_detail(request: HttpRequest, fmt: str, pk: str) -> HttpResponse:
-    report = reports_public().filter(pk=int(pk)).prefetch_related("photos", "updates").first()
+    report = (
+        _in_jurisdiction(request, reports_public())
+        .filter(pk=int(pk))
+        .prefetch_related("photos", "updates")
+        .first()
+    )
     if report is None:
         return error(fmt, 404, "Demande introuvable.")
     return render(fmt, "service_requests", [ser.request(request, report)])

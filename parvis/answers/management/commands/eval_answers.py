@@ -42,3 +42,8 @@ class Command(BaseCommand):
         for key in KEYS:
             row = "".join(f"{figures[name][key]:>12}" for _, name in columns)
             self.stdout.write(f"{key:10}{row}")
+        cards = figures["cards"]
+        self.stdout.write(
+            f"cartes réponse : {cards['shown']} affichées, {cards['right']} justes, "
+            f"{cards['wrong']} fausses"
+        )
