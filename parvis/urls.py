@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
     path("code-source/", core_views.source_code, name="source_code"),
     path("signalements/", include("parvis.reports.urls")),
+    path("", include("parvis.discovery.urls")),
     path("assistant/", include("parvis.conversation.urls")),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),

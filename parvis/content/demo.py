@@ -236,9 +236,17 @@ def load_lieux(home: HomePage, data: dict[str, Any], report: LoadReport, update:
         report.count("lieu", created)
 
 
-def load_fiches(home: HomePage, data: dict[str, Any], report: LoadReport, update: bool) -> None:
+def load_fiches(
+    home: HomePage,
+    data: dict[str, Any],
+    report: LoadReport,
+    update: bool,
+    online: dict[str, str] | None = None,
+) -> None:
+    """Fiches of ``data``; ``online`` maps a Fiche's slug to its online procedure's address."""
     parent = section(home, FicheIndexPage)
     lieux = {p.slug: p for p in LieuPage.objects.all()}
+    online = online or {}
     for item in data.get("fiche", []):
         page, created = _upsert_page(
             FichePage,
@@ -258,6 +266,9 @@ def load_fiches(home: HomePage, data: dict[str, Any], report: LoadReport, update
                 "alternative_questions": "\n".join(item.get("alternative_questions", [])),
                 "service": Service.objects.filter(slug=item.get("service", "")).first(),
                 "featured": item.get("featured", False),
+                "online_procedure_url": item.get(
+                    "online_procedure_url", online.get(item["slug"], "")
+                ),
                 "last_reviewed": item.get("last_reviewed", timezone.localdate()),
             },
         )
@@ -376,9 +387,16 @@ def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> Lo
     report = LoadReport()
     home = ensure_site()
     load_taxonomies(_read(directory, "taxonomy.toml"), report)
+    # Quartiers' story, first steps and outline; sensitive and extra themes (by slug).
+    load_taxonomies(_read(directory, "quartiers.toml"), report)
+    digital = _read(directory, "numerique.toml")  # digital help: places, a Fiche, a Parcours
+    online = {item["fiche"]: item["url"] for item in digital.get("demarche_en_ligne", [])}
     load_lieux(home, _read(directory, "lieux.toml"), report, update)
-    load_fiches(home, _read(directory, "fiches.toml"), report, update)
+    load_lieux(home, digital, report, update)
+    load_fiches(home, _read(directory, "fiches.toml"), report, update, online)
+    load_fiches(home, digital, report, update)
     load_parcours(home, _read(directory, "parcours.toml"), report, update)
+    load_parcours(home, digital, report, update)
     load_recits(home, _read(directory, "recits.toml"), report, update)
     load_actualites(home, _read(directory, "actualites.toml"), report, update)
     load_standard_pages(home, _read(directory, "pages.toml"), report, update)

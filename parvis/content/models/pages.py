@@ -185,6 +185,15 @@ class FichePage(Page):
     audiences = ParentalManyToManyField("content.Audience", blank=True, verbose_name=_("publics"))
     themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
     quartiers = ParentalManyToManyField("content.Quartier", blank=True, verbose_name=_("quartiers"))
+    online_procedure_url = models.URLField(
+        _("démarche en ligne"),
+        blank=True,
+        db_default="",
+        help_text=_(
+            "L'adresse où faire cette démarche en ligne, s'il y en a une : la fiche propose "
+            "alors les lieux où se faire aider."
+        ),
+    )
     last_reviewed = models.DateField(_("dernière relecture"), default=dt.date.today)
     featured = models.BooleanField(_("question fréquente (page d'accueil)"), default=False)
 
@@ -194,6 +203,7 @@ class FichePage(Page):
         FieldPanel("steps"),
         FieldPanel("documents"),
         MultiFieldPanel([FieldPanel("cost"), FieldPanel("delay")], heading=_("Coût et délai")),
+        FieldPanel("online_procedure_url"),
         InlinePanel("places", label=_("Où s'adresser")),
         FieldPanel("body"),
         FieldPanel("alternative_questions"),
@@ -250,6 +260,28 @@ class FichePage(Page):
                 "lieu__opening_rules", "lieu__opening_exceptions"
             )
         return [link.lieu for link in links if link.lieu.live]
+
+    def digital_help_places(self, limit: int = 4) -> list[Any]:
+        """Places of digital mediation to get help with this online procedure: those of the
+        Fiche's quartiers first, then those open now, then by name."""
+        from parvis.content.models.places import LieuKind, LieuPage
+
+        places = list(
+            LieuPage.objects.live()
+            .public()
+            .filter(kind=LieuKind.MEDIATION)
+            .select_related("quartier")
+            .prefetch_related("opening_rules", "opening_exceptions")
+        )
+        near = {q.slug for q in self.quartiers.all()}
+        places.sort(
+            key=lambda p: (
+                not (p.quartier and p.quartier.slug in near),
+                not (p.has_hours and p.opening_status().is_open),
+                p.title,
+            )
+        )
+        return places[:limit]
 
     def get_meta_description(self) -> str:
         return self.search_description or self.short_answer

@@ -36,6 +36,7 @@ class LieuKind(models.TextChoices):
     DECHETERIE = "decheterie", _("Déchèterie")
     CCAS = "ccas", _("Action sociale (CCAS)")
     EQUIPEMENT = "equipement", _("Équipement de quartier")
+    MEDIATION = "mediation", _("Aide au numérique")
     AUTRE = "autre", _("Autre lieu")
 
 
