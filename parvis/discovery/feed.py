@@ -4,7 +4,8 @@ Pure functions over plain data (no database), so the guarantees are easy to test
 code serves pages, urban screens and the evaluation:
 
 - at least a third of every list (``ceil(size / 3)``) is *unsought*: items sharing no theme and
-  no quartier with the page (nor with the person's chosen quartier and interests);
+  no quartier with the page (nor with the person's chosen quartier and interests); half is the
+  aim when the catalogue allows it;
 - only items of quality: a short answer or introduction, not overdue for review, news not stale;
 - sensitive themes (social aid, health…) are never used to select anything, and a page about
   one never fills its list with sensitive items ("more of the same");
@@ -28,6 +29,14 @@ SIZE = 6
 NEWS_MAX_AGE_DAYS = 90
 FRESH_DAYS = 30
 NEW_DAYS = 7
+# Weights of the score (measured with `parvis eval_discovery`): the day's rotation, freshness,
+# and, while a list is filled, a bonus for a quartier or audience not yet in it and a penalty
+# for each theme or quartier it already shows.
+JITTER_WEIGHT = 5.0
+FRESH_WEIGHT = 0.3
+NEW_QUARTIER_BONUS = 0.5
+NEW_AUDIENCE_BONUS = 0.3
+REPEAT_PENALTY = 0.8
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,17 @@ class Vocabulary:
     sensitive: frozenset[str] = frozenset()
 
 
-def unsought_count(size: int) -> int:
-    """How many items of a list of ``size`` must be unsought: at least a third."""
+UNSOUGHT_TARGET = 0.5  # the share aimed at; the guarantee is a third
+
+
+def unsought_floor(size: int) -> int:
+    """How many items of a list of ``size`` must be unsought, whatever happens: a third."""
     return math.ceil(size / 3)
+
+
+def unsought_count(size: int) -> int:
+    """How many unsought items a list of ``size`` aims at (half, never under the floor)."""
+    return max(unsought_floor(size), round(size * UNSOUGHT_TARGET))
 
 
 def is_unsought(item: Item, about: About, sensitive: frozenset[str] = frozenset()) -> bool:
@@ -173,7 +190,10 @@ def _greedy(pool: list[tuple[float, Item]], count: int, covered: dict[str, set[s
                 + len(item.quartiers & covered["quartiers"])
                 + 0.5 * (item.kind in covered["kinds"])
             )
-            return (score - 0.8 * repeats, item.key)
+            news = 0.7 * bool(item.quartiers - covered["quartiers"]) + 0.4 * bool(
+                item.audiences - covered["audiences"]
+            )
+            return (score - REPEAT_PENALTY * repeats + news, item.key)
 
         best = max(pool, key=gain)
         pool.remove(best)
@@ -182,6 +202,7 @@ def _greedy(pool: list[tuple[float, Item]], count: int, covered: dict[str, set[s
         covered["themes"] |= item.themes
         covered["quartiers"] |= item.quartiers
         covered["kinds"].add(item.kind)
+        covered["audiences"] |= item.audiences
     return chosen
 
 
@@ -215,22 +236,29 @@ def feed_build(
     related: list[tuple[float, Item]] = []
     unsought: list[tuple[float, Item]] = []
     for item in candidates:
-        base = _freshness(item, day) + _jitter(day, about.key, item.key) * 1.5
+        base = FRESH_WEIGHT * _freshness(item, day)
+        base += JITTER_WEIGHT * _jitter(day, about.key, item.key)
         if is_unsought(item, wanted, sensitive):
             unsought.append((base, item))
         else:
             related.append((base + _relevance(item, wanted, sensitive), item))
     n_unsought = unsought_count(size)
-    covered: dict[str, set[str]] = {"themes": set(), "quartiers": set(), "kinds": set()}
+    covered: dict[str, set[str]] = {
+        "themes": set(),
+        "quartiers": set(),
+        "kinds": set(),
+        "audiences": set(),
+    }
     chosen_related = _greedy(related, size - n_unsought, covered)
     # The unsought share also makes up for a page with too few related items.
     covered = {
         "themes": set(wanted.themes) | covered["themes"],
         "quartiers": set(wanted.quartiers) | covered["quartiers"],
         "kinds": covered["kinds"],
+        "audiences": covered["audiences"],
     }
     chosen_unsought = _greedy(unsought, size - len(chosen_related), covered)
-    if len(chosen_unsought) < n_unsought:  # not enough unsought: shorten, never break the share
+    if len(chosen_unsought) < unsought_floor(size):  # shorten rather than break the third
         chosen_related = chosen_related[: 2 * len(chosen_unsought)]
     ordered: list[Item] = []
     rest_related, rest_unsought = list(chosen_related), list(chosen_unsought)

@@ -17,7 +17,7 @@ def test_every_demo_quartier_has_a_page_a_newcomer_can_use(client):
         response = client.get(f"/quartiers/{quartier.slug}/")
         html = response.content.decode()
         assert response.status_code == 200, quartier.slug
-        assert f"<h1 class=\"pv-title\">{quartier.name}</h1>" in html.replace("&#x27;", "'")
+        assert f'<h1 class="pv-title">{quartier.name}</h1>' in html.replace("&#x27;", "'")
         assert "Premiers pas" in html, quartier.slug
         assert "<svg" in html and "pv-map__area--current" in html, quartier.slug
         assert "À découvrir aussi" in html, quartier.slug
