@@ -11,7 +11,11 @@ from parvis.content.models import Quartier, Theme
 class PreferencesForm(forms.Form):
     """Choose a quartier and interests; sensitive themes are never offered."""
 
-    quartier = forms.ChoiceField(label=_("Votre quartier"), required=False)
+    quartier = forms.ChoiceField(
+        label=_("Votre quartier"),
+        required=False,
+        widget=forms.Select(attrs={"class": "pv-field__select"}),
+    )
     interests = forms.MultipleChoiceField(
         label=_("Vos centres d'intérêt"),
         required=False,

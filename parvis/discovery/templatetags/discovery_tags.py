@@ -64,3 +64,11 @@ def discovery_for_answer(
     context: template.Context, query: str, result_key: str | None = None
 ) -> dict[str, Any]:
     return _feed(context, selectors.about_answer(query=query, result_key=result_key))
+
+
+@register.inclusion_tag("discovery/_quartiers_links.html")
+def quartiers_links() -> dict[str, Any]:
+    """Links to every quartier page (home page, footer of lists)."""
+    from parvis.content.models import Quartier
+
+    return {"quartiers": Quartier.objects.order_by("name")}
