@@ -26,6 +26,8 @@ from parvis.content.models import (
     ActualiteIndexPage,
     ActualitePage,
     Audience,
+    DoorLink,
+    DoorPage,
     FicheIndexPage,
     FichePage,
     FichePlace,
@@ -378,6 +380,34 @@ def load_standard_pages(
         report.count("page", created)
 
 
+def load_doors(home: HomePage, data: dict[str, Any], report: LoadReport, update: bool) -> None:
+    """Audience doors; each link names a page as ``<type>:<slug>`` (``fiche:jour-de-collecte``)."""
+    models = {"parcours": ParcoursPage, "fiche": FichePage, "lieu": LieuPage, "recit": RecitPage}
+    for item in data.get("porte", []):
+        page, created = _upsert_page(
+            DoorPage,
+            home,
+            item["slug"],
+            {
+                "title": item["title"],
+                "intro": item["intro"],
+                "audience": Audience.objects.filter(slug=item.get("audience", "")).first(),
+            },
+        )
+        if not (created or update):
+            report.count("porte", created=False)
+            continue
+        links = []
+        for link in item.get("links", []):
+            kind, _, slug = link["page"].partition(":")
+            target = models[kind].objects.filter(slug=slug).first()
+            if target is not None:
+                links.append(DoorLink(target=target, note=link.get("note", "")))
+        page.door_links = links
+        _publish(page, home, created)
+        report.count("porte", created)
+
+
 @transaction.atomic
 def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> LoadReport:
     """Create the demo site from the TOML files in ``directory``.
@@ -400,4 +430,5 @@ def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> Lo
     load_recits(home, _read(directory, "recits.toml"), report, update)
     load_actualites(home, _read(directory, "actualites.toml"), report, update)
     load_standard_pages(home, _read(directory, "pages.toml"), report, update)
+    load_doors(home, _read(directory, "portes.toml"), report, update)
     return report

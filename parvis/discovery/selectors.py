@@ -104,11 +104,15 @@ def about_page(page: Any) -> About:
         themes = (
             frozenset({PLACE_THEMES[specific.kind]}) if specific.kind in PLACE_THEMES else themes
         )
+    audiences = _terms(specific, "audiences")
+    audience = getattr(specific, "audience", None)  # an audience door
+    if isinstance(audience, Audience):
+        audiences = frozenset({audience.slug})
     return About(
         key=page_key(specific) if specific.depth > 2 else "accueil",
         themes=themes,
         quartiers=quartiers,
-        audiences=_terms(specific, "audiences"),
+        audiences=audiences,
         url=specific.get_url() or "",
     )
 

@@ -1,5 +1,6 @@
 """Content types of the portal: import them from ``parvis.content.models``."""
 
+from parvis.content.models.doors import DoorLink, DoorPage
 from parvis.content.models.pages import (
     FicheIndexPage,
     FichePage,
@@ -29,6 +30,8 @@ __all__ = [
     "ActualiteIndexPage",
     "ActualitePage",
     "Audience",
+    "DoorLink",
+    "DoorPage",
     "FicheIndexPage",
     "FichePage",
     "FichePlace",

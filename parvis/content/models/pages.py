@@ -66,12 +66,14 @@ class HomePage(Page):
         "content.RecitIndexPage",
         "content.ActualiteIndexPage",
         "content.StandardPage",
+        "content.DoorPage",
     ]
 
     class Meta:
         verbose_name = _("page d'accueil")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from parvis.content.models.doors import DoorPage
         from parvis.content.models.stories import ActualitePage, RecitPage
 
         context = super().get_context(request, *args, **kwargs)
@@ -81,6 +83,7 @@ class HomePage(Page):
         context["parcours"] = ParcoursPage.objects.live().public().order_by("title")[:6]
         context["recits"] = RecitPage.objects.live().public().order_by("-first_published_at")[:3]
         context["actualites"] = ActualitePage.objects.live().public().order_by("-date")[:3]
+        context["doors"] = self.get_children().live().public().type(DoorPage).specific()
         return context
 
 
