@@ -44,7 +44,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
 
     with django_db_blocker.unblock():
         demo_content_load()
-        roles_ensure(root=HomePage.objects.get(depth=2))
+        roles_ensure(root=HomePage.objects.get(depth=2, locale__language_code="fr"))
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,21 @@ def sentences(*parts: str) -> str:
 
 
 def page_type(page: Page) -> str | None:
+    """The index kind of a page; None for types never indexed and for translations (the
+    engine is French: a translation shares its original's slug, hence its key)."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is not None and locale_id != _default_locale_id():
+        return None
     return PAGE_TYPES.get(type(page).__name__.lower())
+
+
+def _default_locale_id() -> int | None:
+    from wagtail.models import Locale
+
+    try:
+        return Locale.get_default().pk
+    except Locale.DoesNotExist:
+        return None
 
 
 def page_key(page: Page) -> str:

@@ -141,7 +141,7 @@ def ensure_site() -> HomePage:
     """The site's root is a HomePage with the five section index pages under it."""
     Locale.objects.get_or_create(language_code="fr")
     Locale.objects.get_or_create(language_code="en")
-    home = HomePage.objects.filter(depth=2).first()
+    home = HomePage.objects.filter(depth=2, locale__language_code="fr").first()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(
@@ -408,6 +408,54 @@ def load_doors(home: HomePage, data: dict[str, Any], report: LoadReport, update:
         report.count("porte", created)
 
 
+def _translation(page: Page, locale: Locale) -> tuple[Page, bool]:
+    """``page``'s translation into ``locale``: the existing one, or a new draft copy (the
+    admin's "Translate" action); its parent must already be translated."""
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return existing.specific, False
+    return page.copy_for_translation(locale).specific, True
+
+
+def load_translations(
+    home: HomePage, data: dict[str, Any], report: LoadReport, update: bool
+) -> None:
+    """English versions of the home page, the journeys index, the doors and their journeys."""
+    if not data:
+        return
+    english = Locale.objects.get(language_code="en")
+    items: list[tuple[Page, dict[str, Any]]] = [(home, data["home"])]
+    for item in data.get("section", []):
+        items.append((home.get_children().get(slug=item["slug"]), item))
+    for item in data.get("parcours", []):
+        items.append((ParcoursPage.objects.get(slug=item["slug"], locale=home.locale), item))
+    for item in data.get("porte", []):
+        items.append((DoorPage.objects.get(slug=item["slug"], locale=home.locale), item))
+    for original, item in items:
+        page, created = _translation(original.specific, english)
+        if not (created or update):
+            report.count("traduction", created=False)
+            continue
+        page.title = item["title"]
+        page.slug = item.get("en_slug", item["slug"])
+        if "intro" in item:
+            page.intro = item["intro"]
+        if "steps" in item:  # a journey: the same steps and Fiches, in English
+            steps = list(original.specific.parcours_steps.all())
+            page.parcours_steps = [
+                ParcoursStep(title=step["title"], context=step["context"], fiche=old.fiche)
+                for step, old in zip(item["steps"], steps, strict=True)
+            ]
+        if "notes" in item:  # a door: the same pages (shown in English when translated)
+            links = list(original.specific.door_links.all())
+            page.door_links = [
+                DoorLink(target=link.target, note=note)
+                for link, note in zip(links, item["notes"], strict=True)
+            ]
+        page.save_revision().publish()
+        report.count("traduction", created)
+
+
 @transaction.atomic
 def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> LoadReport:
     """Create the demo site from the TOML files in ``directory``.
@@ -431,4 +479,5 @@ def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> Lo
     load_actualites(home, _read(directory, "actualites.toml"), report, update)
     load_standard_pages(home, _read(directory, "pages.toml"), report, update)
     load_doors(home, _read(directory, "portes.toml"), report, update)
+    load_translations(home, _read(directory, "english.toml"), report, update)
     return report

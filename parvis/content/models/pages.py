@@ -9,7 +9,7 @@ from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 REVIEW_AFTER_DAYS = 365
@@ -52,7 +52,33 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Pag
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-class HomePage(Page):
+class LocaleFallbackMixin:
+    """A translated page (``/en/…``) routes what it has no translation of through the page of
+    the default language: only some pages are translated, and every French address keeps
+    working under ``/en/`` with the interface in English."""
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        try:
+            return super().route(request, path_components)  # type: ignore[misc]
+        except Http404:
+            default = Locale.get_default()
+            if not path_components or self.locale_id == default.pk:  # type: ignore[attr-defined]
+                raise
+            original = self.get_translation_or_none(default)  # type: ignore[attr-defined]
+            if original is None:
+                raise
+            return original.specific.route(request, path_components)
+
+
+def in_locale(pages: Any, locale: Locale) -> Any:
+    """``pages`` in ``locale`` when there are some, else in the default language."""
+    localized = pages.filter(locale=locale)
+    if localized.exists() or locale.pk == Locale.get_default().pk:
+        return localized
+    return pages.filter(locale=Locale.get_default())
+
+
+class HomePage(LocaleFallbackMixin, Page):
     """The portal's front door: a question box first, then what people ask and discover."""
 
     intro = models.CharField(_("accroche"), max_length=250, blank=True)
@@ -77,12 +103,16 @@ class HomePage(Page):
         from parvis.content.models.stories import ActualitePage, RecitPage
 
         context = super().get_context(request, *args, **kwargs)
+        live = {
+            model: in_locale(model.objects.live().public(), self.locale)
+            for model in (FichePage, ParcoursPage, RecitPage, ActualitePage)
+        }
         context["popular_fiches"] = with_places(
-            FichePage.objects.live().public().filter(featured=True).order_by("title")
+            live[FichePage].filter(featured=True).order_by("title")
         )[:8]
-        context["parcours"] = ParcoursPage.objects.live().public().order_by("title")[:6]
-        context["recits"] = RecitPage.objects.live().public().order_by("-first_published_at")[:3]
-        context["actualites"] = ActualitePage.objects.live().public().order_by("-date")[:3]
+        context["parcours"] = live[ParcoursPage].order_by("title")[:6]
+        context["recits"] = live[RecitPage].order_by("-first_published_at")[:3]
+        context["actualites"] = live[ActualitePage].order_by("-date")[:3]
         context["doors"] = self.get_children().live().public().type(DoorPage).specific()
         return context
 
@@ -117,7 +147,7 @@ def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
     return [*ordered, (str(_("Autres démarches")), others)] if others else ordered
 
 
-class FicheIndexPage(Page):
+class FicheIndexPage(LocaleFallbackMixin, Page):
     """All Fiches, grouped by theme, paginated."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -301,7 +331,7 @@ class FichePlace(Orderable):
     panels = [PageChooserPanel("lieu", "content.LieuPage")]
 
 
-class ParcoursIndexPage(Page):
+class ParcoursIndexPage(LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -18,7 +18,13 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from parvis.content import hours
-from parvis.content.models.pages import OPENING_EXCEPTION, OPENING_RULE, TERM, paginate
+from parvis.content.models.pages import (
+    OPENING_EXCEPTION,
+    OPENING_RULE,
+    TERM,
+    LocaleFallbackMixin,
+    paginate,
+)
 from parvis.core.pagecache import page_cache_limit
 
 
@@ -52,7 +58,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("dimanche")
 
 
-class LieuIndexPage(Page):
+class LieuIndexPage(LocaleFallbackMixin, Page):
     """All places, filterable by kind and quartier, with their status right now."""
 
     intro = models.TextField(_("introduction"), blank=True)

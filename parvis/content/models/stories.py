@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from parvis.content.models.pages import TERM, paginate
+from parvis.content.models.pages import TERM, LocaleFallbackMixin, paginate
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -28,7 +28,7 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Citation")
 
 
-class RecitIndexPage(Page):
+class RecitIndexPage(LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -91,7 +91,7 @@ class RecitPage(Page):
         return self.search_description or self.intro[:300]
 
 
-class ActualiteIndexPage(Page):
+class ActualiteIndexPage(LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -17,7 +17,7 @@ from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from parvis.content.hours import format_hour
 from parvis.core.typography import french_spacing
@@ -44,11 +44,14 @@ def _site_root(request: HttpRequest | None) -> Page | None:
 @register.inclusion_tag("components/_main_nav.html", takes_context=True)
 def portal_nav(context: template.Context) -> dict[str, Any]:
     """The site root's live, public, in-menu children, the current section marked."""
-    root = _site_root(context.get("request"))
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
     current = context.get("page")
     items = []
-    if root is not None:
-        for child in root.get_children().live().public().in_menu():
+    if site is not None:
+        # The sections of the default language, each in the reader's language when translated.
+        for section in site.root_page.get_children().live().public().in_menu():
+            child = section.localized
             is_current = isinstance(current, Page) and current.path.startswith(child.path)
             items.append({"page": child, "is_current": is_current})
     return {"items": items, "request": context.get("request")}
@@ -128,17 +131,28 @@ def verbose_name(obj: Any) -> str:
     return str(meta.verbose_name) if meta else ""
 
 
-@register.simple_tag
-def language_links(request: HttpRequest) -> list[dict[str, Any]]:
-    """This page in each interface language: [{code, name, url, current}, …]."""
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context, request: HttpRequest) -> list[dict[str, Any]]:
+    """This page in each interface language: [{code, name, url, current}, …].
+
+    A page translated into a language links to its translation (its own address there);
+    any other address is the same path with the language's prefix.
+    """
     current = get_language()
+    page = context.get("page")
     links = []
     for code, _name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code)
+        if isinstance(page, Page):
+            locale = Locale.objects.filter(language_code=code).first()
+            translation = page.get_translation_or_none(locale) if locale else None
+            if translation is not None and translation.pk != page.pk and translation.live:
+                url = translation.get_url(request) or url
         links.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "url": url,
                 "current": code == current,
             }
         )

@@ -135,7 +135,7 @@ def _quiet() -> Iterator[None]:
 def demo_home() -> Any:
     from parvis.content.models import HomePage
 
-    return HomePage.objects.get(depth=2)
+    return HomePage.objects.get(depth=2, locale__language_code="fr")  # not its translations
 
 
 def serve_with_worker(*, bind: str) -> None:
