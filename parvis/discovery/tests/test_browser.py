@@ -20,6 +20,11 @@ PATHS = [
     "/parcours/je-suis-perdu-avec-le-numerique/",
     "/lieux/france-services-nantes-nord/",
     "/",
+    "/je-m-installe/",
+    "/j-etudie/",
+    "/en/",
+    "/en/moving-to-nantes/",
+    "/en/journeys/settling-in-nantes/",
 ]
 
 
