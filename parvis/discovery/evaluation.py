@@ -1,6 +1,7 @@
 """Measure the discovery lists of every page against a pure-relevance baseline.
 
-For each page (home, every live Fiche, Parcours, Lieu, Récit, Actualité, every quartier page),
+For each French page (home, every live Fiche, Parcours, Lieu, Récit, Actualité, audience door,
+every quartier page),
 the discovery list of the day is compared with the list a pure-relevance engine would show: the
 answer engine's ranking for the page's title (``answers.selectors.answer_query``), same length,
 the page itself left out. Figures:
@@ -24,10 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from wagtail.models import Locale
 
 from parvis.answers.selectors import answer_query
 from parvis.content.models import (
     ActualitePage,
+    DoorPage,
     FichePage,
     HomePage,
     LieuPage,
@@ -49,7 +52,8 @@ class EvalPage:
 def pages_evaluated() -> list[EvalPage]:
     """Every page that shows a discovery list, with what it is about."""
     pages: list[EvalPage] = []
-    home = HomePage.objects.live().filter(depth=2).first()
+    french = Locale.get_default()  # the answer engine, hence the baseline, is French
+    home = HomePage.objects.live().filter(depth=2, locale=french).first()
     if home is not None:
         pages.append(EvalPage("accueil", home.title, selectors.about_page(home)))
     for model, kind in (
@@ -58,8 +62,9 @@ def pages_evaluated() -> list[EvalPage]:
         (LieuPage, "lieu"),
         (RecitPage, "recit"),
         (ActualitePage, "actualite"),
+        (DoorPage, "porte"),
     ):
-        for page in model.objects.live().public().order_by("title"):
+        for page in model.objects.live().public().filter(locale=french).order_by("title"):
             pages.append(EvalPage(kind, page.title, selectors.about_page(page)))
     for quartier in Quartier.objects.order_by("name"):
         pages.append(EvalPage("quartier", quartier.name, selectors.about_quartier(quartier)))

@@ -32,10 +32,10 @@ NEW_DAYS = 7
 # Weights of the score (measured with `parvis eval_discovery`): the day's rotation, freshness,
 # and, while a list is filled, a bonus for a quartier or audience not yet in it and a penalty
 # for each theme or quartier it already shows.
-JITTER_WEIGHT = 5.0
-FRESH_WEIGHT = 0.3
-NEW_QUARTIER_BONUS = 0.5
-NEW_AUDIENCE_BONUS = 0.3
+JITTER_WEIGHT = 20.0
+FRESH_WEIGHT = 2.0
+NEW_QUARTIER_BONUS = 0.7
+NEW_AUDIENCE_BONUS = 0.4
 REPEAT_PENALTY = 0.8
 
 
@@ -190,9 +190,8 @@ def _greedy(pool: list[tuple[float, Item]], count: int, covered: dict[str, set[s
                 + len(item.quartiers & covered["quartiers"])
                 + 0.5 * (item.kind in covered["kinds"])
             )
-            news = 0.7 * bool(item.quartiers - covered["quartiers"]) + 0.4 * bool(
-                item.audiences - covered["audiences"]
-            )
+            news = NEW_QUARTIER_BONUS * bool(item.quartiers - covered["quartiers"])
+            news += NEW_AUDIENCE_BONUS * bool(item.audiences - covered["audiences"])
             return (score - REPEAT_PENALTY * repeats + news, item.key)
 
         best = max(pool, key=gain)

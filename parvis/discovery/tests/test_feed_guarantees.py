@@ -26,10 +26,19 @@ def demo_lists(django_db_setup, django_db_blocker):
 
 
 def test_every_page_type_of_the_demo_is_covered(demo_lists):
-    """Home, Fiches, Parcours, places, stories, news and quartiers all get a list."""
+    """Home, Fiches, Parcours, places, stories, news, doors and quartiers all get a list."""
     _vocab, lists = demo_lists
     kinds = {page.kind for page, _ in lists}
-    assert kinds == {"accueil", "fiche", "parcours", "lieu", "recit", "actualite", "quartier"}
+    assert kinds == {
+        "accueil",
+        "fiche",
+        "parcours",
+        "lieu",
+        "recit",
+        "actualite",
+        "porte",
+        "quartier",
+    }
     assert all(len(picks) == SIZE for _page, picks in lists)
 
 
