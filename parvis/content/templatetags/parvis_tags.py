@@ -33,12 +33,27 @@ LEGAL_SLUGS = {
 
 
 def _site_root(request: HttpRequest | None) -> Page | None:
+    """The site's root page in the active language, looked up once per request (the menu,
+    the footer and the section links all ask for it)."""
+    if request is None:
+        return None
+    language = get_language()
+    cached = getattr(request, "_parvis_site_root", None)
+    if cached is not None and cached[0] == language:
+        return cached[1]
+    site = Site.find_for_request(request)
+    root = site.root_page.localized if site is not None else None
+    request._parvis_site_root = (language, root)
+    return root
+
+
+def _default_root(request: HttpRequest | None) -> Page | None:
+    """The site's root page in the default language (translations are partial: the sections
+    and legal pages are found there, then shown in the reader's language when translated)."""
     if request is None:
         return None
     site = Site.find_for_request(request)
-    if site is None:
-        return None
-    return site.root_page.localized
+    return site.root_page if site is not None else None
 
 
 @register.inclusion_tag("components/_main_nav.html", takes_context=True)
@@ -60,20 +75,22 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
 @register.simple_tag(takes_context=True)
 def legal_pages(context: template.Context) -> dict[str, Page]:
     """The accessibility, legal notice and personal data pages found by slug under the root."""
-    root = _site_root(context.get("request"))
+    root = _default_root(context.get("request"))
     if root is None:
         return {}
     found = {p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())}
-    return {key: found[slug] for key, slug in LEGAL_SLUGS.items() if slug in found}
+    # Each in the reader's language when it is translated.
+    return {key: found[slug].localized for key, slug in LEGAL_SLUGS.items() if slug in found}
 
 
 @register.simple_tag(takes_context=True)
 def section_page(context: template.Context, model_name: str) -> Page | None:
     """The first live page of type ``model_name`` (e.g. "ficheindexpage") under the site root."""
-    root = _site_root(context.get("request"))
+    root = _default_root(context.get("request"))
     if root is None:
         return None
-    return root.get_children().live().filter(content_type__model=model_name.lower()).first()
+    found = root.get_children().live().filter(content_type__model=model_name.lower()).first()
+    return found.localized if found is not None else None
 
 
 @register.simple_tag
@@ -84,6 +101,8 @@ def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Pag
         return []
     if not isinstance(page, Page):
         return [root]
+    if not page.path.startswith(root.path):  # an untranslated page shown under /en/
+        root = _default_root(request) or root
     ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=root.depth)
     return list(ancestors.filter(path__startswith=root.path)) or [page]
 
