@@ -449,7 +449,9 @@ def load_translations(
         if "notes" in item:  # a door: the same pages (shown in English when translated)
             links = list(original.specific.door_links.all())
             page.door_links = [
-                DoorLink(target=link.target, note=note)
+                DoorLink(
+                    target=link.target.get_translation_or_none(english) or link.target, note=note
+                )
                 for link, note in zip(links, item["notes"], strict=True)
             ]
         page.save_revision().publish()

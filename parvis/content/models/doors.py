@@ -62,7 +62,8 @@ class DoorPage(Page):
             target = link.target
             if target is None or not target.live:
                 continue
-            target = target.localized.specific
+            # The page the editor chose, as signed: a translated door links to translations.
+            target = target.specific
             name = type(target).__name__.lower()
             if name in grouped:
                 grouped[name].append((target, link.note))
