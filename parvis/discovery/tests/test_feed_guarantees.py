@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from parvis.content.models import FichePage, Theme
 from parvis.discovery import selectors
@@ -17,7 +18,7 @@ DAY = dt.date(2026, 12, 1)
 @pytest.fixture(scope="module")
 def demo_lists(django_db_setup, django_db_blocker):
     """(page, picks) for every page type of the demo, for one day."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), translation.override("fr"):  # reasons in French
         items, vocab = selectors.catalogue(), selectors.vocabulary()
         return vocab, [
             (page, selectors.discovery_feed(about=page.about, day=DAY, items=items, vocab=vocab))
