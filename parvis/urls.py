@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
     path("confirmer-adresse/<str:token>/", core_views.address_confirm_view, name="address_confirm"),
+    path("", include("parvis.networks.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
