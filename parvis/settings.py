@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "parvis.networks",
     "parvis.mydata",
     "parvis.audience",
+    "parvis.discovery",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
     "django_otp",
@@ -244,6 +245,13 @@ PARVIS_PAGE_CACHE = env_bool("PARVIS_PAGE_CACHE", True)
 # PARVIS_PAGE_CACHE_LIVE_TTL, and never past the moment that status changes.
 PARVIS_PAGE_CACHE_TTL = int(os.environ.get("PARVIS_PAGE_CACHE_TTL", "300"))
 PARVIS_PAGE_CACHE_LIVE_TTL = int(os.environ.get("PARVIS_PAGE_CACHE_LIVE_TTL", "60"))
+# Cookies a person sets on purpose that change what pages show to them (the discovery choices):
+# a request carrying one is neither served from nor stored in the page cache.
+PARVIS_PAGE_CACHE_SKIP_COOKIES = [
+    name
+    for name in os.environ.get("PARVIS_PAGE_CACHE_SKIP_COOKIES", "parvis_decouverte").split(",")
+    if name.strip()
+]
 # A front cache (deploy/nginx) keeping the same anonymous pages in front of Python: the address
 # of its purge listener (e.g. http://127.0.0.1:8081), and the most seconds it keeps a page that
 # a change it is not told about (a snippet shown on many pages) may leave stale.
@@ -598,6 +606,7 @@ PARVIS_RATELIMITS = {
     "networks.edit_link": [(5, 600), (20, 86400)],  # ask for a group's update link
     "networks.edit": [(10, 600), (50, 86400)],  # update a group through its link
     "certification.quote": [(30, 60)],  # a quote search costs up to ~0.1 s of CPU
+    "discovery.preferences": [(30, 600), (200, 86400)],  # sets a cookie, stores nothing
     # Back-office password resets: per client address, and per e-mail address asked for
     # (counted whether or not an account has it, so the limit reveals nothing).
     "staff.password_reset": [(5, 3600), (20, 86400)],

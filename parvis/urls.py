@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("signalements/", include("parvis.reports.urls")),
     path("questions/", include("parvis.listening.results_urls")),
     path("", include("parvis.listening.urls")),
+    path("", include("parvis.discovery.urls")),
     path("assistant/", include("parvis.conversation.urls")),
     path("mes-donnees/", include("parvis.mydata.urls")),
     path(

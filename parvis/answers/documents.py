@@ -17,8 +17,22 @@ LEAD_LENGTH = 400
 
 
 def page_type(page: Page) -> str | None:
-    """The kind a page class declares to the engine (``answer_kind``), None if unsearchable."""
+    """The kind a page class declares to the engine (``answer_kind``), None if unsearchable
+    and for translations (the engine is French: a translation shares its original's slug,
+    hence its key)."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is not None and locale_id != _default_locale_id():
+        return None
     return getattr(page, "answer_kind", None)
+
+
+def _default_locale_id() -> int | None:
+    from wagtail.models import Locale
+
+    try:
+        return Locale.get_default().pk
+    except Locale.DoesNotExist:
+        return None
 
 
 def page_key(page: Page) -> str:

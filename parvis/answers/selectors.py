@@ -341,3 +341,24 @@ def answer_query(
         at=moment,
         facets=facets,
     )
+
+
+def documents_published(*, kinds: list[str] | None = None) -> list[SearchDocument]:
+    """Every indexed document (pages and other apps' sources), for catalogues such as the
+    discovery feed; ``kinds`` keeps only those kinds (``fiche``, ``lieu``, ``groupe``…)."""
+    qs = SearchDocument.objects.exclude(url="").order_by("key")
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    return list(
+        qs.only(
+            "key",
+            "kind",
+            "title",
+            "short_answer",
+            "url",
+            "facets",
+            "published_on",
+            "review_due",
+            "page_id",
+        )
+    )

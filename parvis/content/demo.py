@@ -27,6 +27,8 @@ from parvis.content.models import (
     ActualitePage,
     Audience,
     Commune,
+    DoorLink,
+    DoorPage,
     FicheIndexPage,
     FichePage,
     FichePlace,
@@ -243,9 +245,17 @@ def load_lieux(home: HomePage, data: dict[str, Any], report: LoadReport, update:
         report.count("lieu", created)
 
 
-def load_fiches(home: HomePage, data: dict[str, Any], report: LoadReport, update: bool) -> None:
+def load_fiches(
+    home: HomePage,
+    data: dict[str, Any],
+    report: LoadReport,
+    update: bool,
+    online: dict[str, str] | None = None,
+) -> None:
+    """Fiches of ``data``; ``online`` maps a Fiche's slug to its online procedure's address."""
     parent = section(home, FicheIndexPage)
     lieux = {p.slug: p for p in LieuPage.objects.all()}
+    online = online or {}
     for item in data.get("fiche", []):
         page, created = _upsert_page(
             FichePage,
@@ -267,6 +277,9 @@ def load_fiches(home: HomePage, data: dict[str, Any], report: LoadReport, update
                 "featured": item.get("featured", False),
                 "zone_set": item.get("zone_set", ""),
                 "zone_answer": item.get("zone_answer", ""),
+                "online_procedure_url": item.get(
+                    "online_procedure_url", online.get(item["slug"], "")
+                ),
                 "last_reviewed": item.get("last_reviewed", timezone.localdate()),
             },
         )
@@ -417,6 +430,84 @@ def load_communes(data: dict[str, Any], report: LoadReport, update: bool) -> Non
         load_fiches(home, {"fiche": mine["fiche"]}, report, update)
 
 
+def load_doors(home: HomePage, data: dict[str, Any], report: LoadReport, update: bool) -> None:
+    """Audience doors; each link names a page as ``<type>:<slug>`` (``fiche:jour-de-collecte``)."""
+    models = {"parcours": ParcoursPage, "fiche": FichePage, "lieu": LieuPage, "recit": RecitPage}
+    for item in data.get("porte", []):
+        page, created = _upsert_page(
+            DoorPage,
+            home,
+            item["slug"],
+            {
+                "title": item["title"],
+                "intro": item["intro"],
+                "audience": Audience.objects.filter(slug=item.get("audience", "")).first(),
+            },
+        )
+        if not (created or update):
+            report.count("porte", created=False)
+            continue
+        links = []
+        for link in item.get("links", []):
+            kind, _, slug = link["page"].partition(":")
+            target = models[kind].objects.filter(slug=slug).first()
+            if target is not None:
+                links.append(DoorLink(target=target, note=link.get("note", "")))
+        page.door_links = links
+        _publish(page, home, created)
+        report.count("porte", created)
+
+
+def _translation(page: Page, locale: Locale) -> tuple[Page, bool]:
+    """``page``'s translation into ``locale``: the existing one, or a new draft copy (the
+    admin's "Translate" action); its parent must already be translated."""
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return existing.specific, False
+    return page.copy_for_translation(locale).specific, True
+
+
+def load_translations(
+    home: HomePage, data: dict[str, Any], report: LoadReport, update: bool
+) -> None:
+    """English versions of the home page, the journeys index, the doors and their journeys."""
+    if not data:
+        return
+    english = Locale.objects.get(language_code="en")
+    items: list[tuple[Page, dict[str, Any]]] = [(home, data["home"])]
+    for item in data.get("section", []):
+        items.append((home.get_children().get(slug=item["slug"]), item))
+    for item in data.get("parcours", []):
+        items.append((ParcoursPage.objects.get(slug=item["slug"], locale=home.locale), item))
+    for item in data.get("porte", []):
+        items.append((DoorPage.objects.get(slug=item["slug"], locale=home.locale), item))
+    for original, item in items:
+        page, created = _translation(original.specific, english)
+        if not (created or update):
+            report.count("traduction", created=False)
+            continue
+        page.title = item["title"]
+        page.slug = item.get("en_slug", item["slug"])
+        if "intro" in item:
+            page.intro = item["intro"]
+        if "steps" in item:  # a journey: the same steps and Fiches, in English
+            steps = list(original.specific.parcours_steps.all())
+            page.parcours_steps = [
+                ParcoursStep(title=step["title"], context=step["context"], fiche=old.fiche)
+                for step, old in zip(item["steps"], steps, strict=True)
+            ]
+        if "notes" in item:  # a door: the same pages (shown in English when translated)
+            links = list(original.specific.door_links.all())
+            page.door_links = [
+                DoorLink(
+                    target=link.target.get_translation_or_none(english) or link.target, note=note
+                )
+                for link, note in zip(links, item["notes"], strict=True)
+            ]
+        page.save_revision().publish()
+        report.count("traduction", created)
+
+
 @transaction.atomic
 def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> LoadReport:
     """Create the demo site from the TOML files in ``directory``.
@@ -429,10 +520,19 @@ def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> Lo
     communes = directory / "communes.toml"
     if communes.exists():
         load_communes(_read(directory, "communes.toml"), report, update)
+    # Quartiers' story, first steps and outline; sensitive and extra themes (by slug).
+    load_taxonomies(_read(directory, "quartiers.toml"), report)
+    digital = _read(directory, "numerique.toml")  # digital help: places, a Fiche, a Parcours
+    online = {item["fiche"]: item["url"] for item in digital.get("demarche_en_ligne", [])}
     load_lieux(home, _read(directory, "lieux.toml"), report, update)
-    load_fiches(home, _read(directory, "fiches.toml"), report, update)
+    load_lieux(home, digital, report, update)
+    load_fiches(home, _read(directory, "fiches.toml"), report, update, online)
+    load_fiches(home, digital, report, update)
     load_parcours(home, _read(directory, "parcours.toml"), report, update)
+    load_parcours(home, digital, report, update)
     load_recits(home, _read(directory, "recits.toml"), report, update)
     load_actualites(home, _read(directory, "actualites.toml"), report, update)
     load_standard_pages(home, _read(directory, "pages.toml"), report, update)
+    load_doors(home, _read(directory, "portes.toml"), report, update)
+    load_translations(home, _read(directory, "english.toml"), report, update)
     return report

@@ -11,7 +11,8 @@ shared by every worker of the machine) and decides itself what may be cached:
 - only ``GET``/``HEAD`` of ``wagtail.views.serve``, with no query string (tracking parameters
   such as ``utm_source`` are ignored when reading, never when storing), without a session or
   messages cookie (so never for a logged-in editor, an anonymous visitor with a session, or a
-  preview, which is served by the back office);
+  preview, which is served by the back office), nor with a cookie of
+  ``PARVIS_PAGE_CACHE_SKIP_COOKIES`` (a person's own discovery choices);
 - only 200 responses that render a Wagtail page without view restrictions, set no cookie,
   did not ask for a CSRF token and did not write to the session.
 
@@ -113,10 +114,12 @@ def _generation() -> str:
 
 
 def _cookies_allow(request: HttpRequest) -> bool:
+    personal = getattr(settings, "PARVIS_PAGE_CACHE_SKIP_COOKIES", [])
     return not (
         settings.SESSION_COOKIE_NAME in request.COOKIES
         or "messages" in request.COOKIES
         or "HTTP_AUTHORIZATION" in request.META
+        or any(name.strip() in request.COOKIES for name in personal)
     )
 
 

@@ -1,5 +1,6 @@
 """Content types of the portal: import them from ``parvis.content.models``."""
 
+from parvis.content.models.doors import DoorLink, DoorPage
 from parvis.content.models.pages import (
     FicheIndexPage,
     FichePage,
@@ -30,6 +31,8 @@ __all__ = [
     "ActualitePage",
     "Audience",
     "Commune",
+    "DoorLink",
+    "DoorPage",
     "FicheIndexPage",
     "FichePage",
     "FichePlace",

@@ -9,7 +9,7 @@ from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences, stream_text
@@ -54,7 +54,33 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Pag
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-class HomePage(Page):
+class LocaleFallbackMixin:
+    """A translated page (``/en/…``) routes what it has no translation of through the page of
+    the default language: only some pages are translated, and every French address keeps
+    working under ``/en/`` with the interface in English."""
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        try:
+            return super().route(request, path_components)  # type: ignore[misc]
+        except Http404:
+            default = Locale.get_default()
+            if not path_components or self.locale_id == default.pk:  # type: ignore[attr-defined]
+                raise
+            original = self.get_translation_or_none(default)  # type: ignore[attr-defined]
+            if original is None:
+                raise
+            return original.specific.route(request, path_components)
+
+
+def in_locale(pages: Any, locale: Locale) -> Any:
+    """``pages`` in ``locale`` when there are some, else in the default language."""
+    localized = pages.filter(locale=locale)
+    if localized.exists() or locale.pk == Locale.get_default().pk:
+        return localized
+    return pages.filter(locale=Locale.get_default())
+
+
+class HomePage(LocaleFallbackMixin, Page):
     """The portal's front door: a question box first, then what people ask and discover."""
 
     intro = models.CharField(_("accroche"), max_length=250, blank=True)
@@ -68,21 +94,28 @@ class HomePage(Page):
         "content.RecitIndexPage",
         "content.ActualiteIndexPage",
         "content.StandardPage",
+        "content.DoorPage",
     ]
 
     class Meta:
         verbose_name = _("page d'accueil")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from parvis.content.models.doors import DoorPage
         from parvis.content.models.stories import ActualitePage, RecitPage
 
         context = super().get_context(request, *args, **kwargs)
+        live = {
+            model: in_locale(model.objects.live().public(), self.locale)
+            for model in (FichePage, ParcoursPage, RecitPage, ActualitePage)
+        }
         context["popular_fiches"] = with_places(
-            FichePage.objects.live().public().filter(featured=True).order_by("title")
+            live[FichePage].filter(featured=True).order_by("title")
         )[:8]
-        context["parcours"] = ParcoursPage.objects.live().public().order_by("title")[:6]
-        context["recits"] = RecitPage.objects.live().public().order_by("-first_published_at")[:3]
-        context["actualites"] = ActualitePage.objects.live().public().order_by("-date")[:3]
+        context["parcours"] = live[ParcoursPage].order_by("title")[:6]
+        context["recits"] = live[RecitPage].order_by("-first_published_at")[:3]
+        context["actualites"] = live[ActualitePage].order_by("-date")[:3]
+        context["doors"] = self.get_children().live().public().type(DoorPage).specific()
         return context
 
 
@@ -120,7 +153,7 @@ def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
     return [*ordered, (str(_("Autres démarches")), others)] if others else ordered
 
 
-class FicheIndexPage(Page):
+class FicheIndexPage(LocaleFallbackMixin, Page):
     """All Fiches, grouped by theme, paginated."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -215,6 +248,15 @@ class FichePage(Page):
             "« bac jaune {jaune}, sortez-le la veille au soir »."
         ),
     )
+    online_procedure_url = models.URLField(
+        _("démarche en ligne"),
+        blank=True,
+        db_default="",
+        help_text=_(
+            "L'adresse où faire cette démarche en ligne, s'il y en a une : la fiche propose "
+            "alors les lieux où se faire aider."
+        ),
+    )
     last_reviewed = models.DateField(_("dernière relecture"), default=dt.date.today)
     featured = models.BooleanField(_("question fréquente (page d'accueil)"), default=False)
 
@@ -228,6 +270,7 @@ class FichePage(Page):
             [FieldPanel("zone_set"), FieldPanel("zone_answer")],
             heading=_("Réponse selon l'adresse"),
         ),
+        FieldPanel("online_procedure_url"),
         InlinePanel("places", label=_("Où s'adresser")),
         FieldPanel("body"),
         FieldPanel("alternative_questions"),
@@ -286,6 +329,28 @@ class FichePage(Page):
             )
         return [link.lieu for link in links if link.lieu.live]
 
+    def digital_help_places(self, limit: int = 4) -> list[Any]:
+        """Places of digital mediation to get help with this online procedure: those of the
+        Fiche's quartiers first, then those open now, then by name."""
+        from parvis.content.models.places import LieuKind, LieuPage
+
+        places = list(
+            LieuPage.objects.live()
+            .public()
+            .filter(kind=LieuKind.MEDIATION)
+            .select_related("quartier")
+            .prefetch_related("opening_rules", "opening_exceptions")
+        )
+        near = {q.slug for q in self.quartiers.all()}
+        places.sort(
+            key=lambda p: (
+                not (p.quartier and p.quartier.slug in near),
+                not (p.has_hours and p.opening_status().is_open),
+                p.title,
+            )
+        )
+        return places[:limit]
+
     def get_meta_description(self) -> str:
         return self.search_description or self.short_answer
 
@@ -331,7 +396,7 @@ class FichePlace(Orderable):
     panels = [PageChooserPanel("lieu", "content.LieuPage")]
 
 
-class ParcoursIndexPage(Page):
+class ParcoursIndexPage(LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -19,7 +19,13 @@ from wagtail.search import index
 
 from parvis.content import hours
 from parvis.content.answering import sentences
-from parvis.content.models.pages import OPENING_EXCEPTION, OPENING_RULE, TERM, paginate
+from parvis.content.models.pages import (
+    OPENING_EXCEPTION,
+    OPENING_RULE,
+    TERM,
+    LocaleFallbackMixin,
+    paginate,
+)
 from parvis.core.pagecache import page_cache_limit
 
 
@@ -37,6 +43,7 @@ class LieuKind(models.TextChoices):
     DECHETERIE = "decheterie", _("Déchèterie")
     CCAS = "ccas", _("Action sociale (CCAS)")
     EQUIPEMENT = "equipement", _("Équipement de quartier")
+    MEDIATION = "mediation", _("Aide au numérique")
     AUTRE = "autre", _("Autre lieu")
 
 
@@ -52,7 +59,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("dimanche")
 
 
-class LieuIndexPage(Page):
+class LieuIndexPage(LocaleFallbackMixin, Page):
     """All places, filterable by kind and quartier, with their status right now."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences, stream_text
-from parvis.content.models.pages import TERM, paginate
+from parvis.content.models.pages import TERM, LocaleFallbackMixin, paginate
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -29,7 +29,7 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Citation")
 
 
-class RecitIndexPage(Page):
+class RecitIndexPage(LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -97,7 +97,7 @@ class RecitPage(Page):
         return {"short_answer": self.intro, "body": stream_text(self.body)}
 
 
-class ActualiteIndexPage(Page):
+class ActualiteIndexPage(LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -84,11 +84,33 @@ def outline_field() -> models.JSONField:
 
 
 class Quartier(_Term):
-    """One of the city's neighbourhoods (Nantes has 11)."""
+    """One of the city's neighbourhoods (Nantes has 11).
 
+    ``intro`` is the editors' story of the quartier and ``first_steps`` what a newcomer should
+    know first; ``outline`` is its boundary as a GeoJSON Polygon or MultiPolygon (longitude,
+    latitude), drawn on the server as the quartier's map.
+    """
+
+    intro = models.TextField(
+        _("le quartier en quelques mots"),
+        blank=True,
+        db_default="",
+        help_text=_("Son histoire et son caractère, écrits pour quelqu'un qui ne le connaît pas."),
+    )
+    first_steps = models.TextField(
+        _("premiers pas"),
+        blank=True,
+        db_default="",
+        help_text=_("Un conseil par ligne, pour quelqu'un qui vient d'emménager dans le quartier."),
+    )
     outline = outline_field()
 
-    panels = [*_Term.panels, FieldPanel("outline")]
+    panels = [
+        *_Term.panels,
+        FieldPanel("intro"),
+        FieldPanel("first_steps"),
+        FieldPanel("outline"),
+    ]
 
     class Meta(_Term.Meta):
         verbose_name = _("quartier")
@@ -119,7 +141,23 @@ class Audience(_Term):
 
 
 class Theme(_Term):
-    """A subject residents think in: état civil, déchets, sport, culture…"""
+    """A subject residents think in: état civil, déchets, sport, culture…
+
+    A ``sensitive`` theme (social aid, health, precariousness, disability, legal trouble) is a
+    situation, not an interest: discovery never uses it to choose what else a person sees.
+    """
+
+    sensitive = models.BooleanField(
+        _("thème sensible"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Aide sociale, santé, précarité, handicap, difficultés juridiques : ce thème ne sert "
+            "jamais à choisir les autres contenus proposés à une personne."
+        ),
+    )
+
+    panels = [*_Term.panels, FieldPanel("sensitive")]
 
     class Meta(_Term.Meta):
         verbose_name = _("thème")

@@ -17,7 +17,7 @@ from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from parvis.content.hours import format_hour
 from parvis.core.typography import french_spacing
@@ -47,14 +47,26 @@ def _site_root(request: HttpRequest | None) -> Page | None:
     return root
 
 
+def _default_root(request: HttpRequest | None) -> Page | None:
+    """The site's root page in the default language (translations are partial: the sections
+    and legal pages are found there, then shown in the reader's language when translated)."""
+    if request is None:
+        return None
+    site = Site.find_for_request(request)
+    return site.root_page if site is not None else None
+
+
 @register.inclusion_tag("components/_main_nav.html", takes_context=True)
 def portal_nav(context: template.Context) -> dict[str, Any]:
     """The site root's live, public, in-menu children, the current section marked."""
-    root = _site_root(context.get("request"))
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
     current = context.get("page")
     items = []
-    if root is not None:
-        for child in root.get_children().live().public().in_menu():
+    if site is not None:
+        # The sections of the default language, each in the reader's language when translated.
+        for section in site.root_page.get_children().live().public().in_menu():
+            child = section.localized
             is_current = isinstance(current, Page) and current.path.startswith(child.path)
             items.append({"page": child, "is_current": is_current})
     return {"items": items, "request": context.get("request")}
@@ -63,20 +75,22 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
 @register.simple_tag(takes_context=True)
 def legal_pages(context: template.Context) -> dict[str, Page]:
     """The accessibility, legal notice and personal data pages found by slug under the root."""
-    root = _site_root(context.get("request"))
+    root = _default_root(context.get("request"))
     if root is None:
         return {}
     found = {p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())}
-    return {key: found[slug] for key, slug in LEGAL_SLUGS.items() if slug in found}
+    # Each in the reader's language when it is translated.
+    return {key: found[slug].localized for key, slug in LEGAL_SLUGS.items() if slug in found}
 
 
 @register.simple_tag(takes_context=True)
 def section_page(context: template.Context, model_name: str) -> Page | None:
     """The first live page of type ``model_name`` (e.g. "ficheindexpage") under the site root."""
-    root = _site_root(context.get("request"))
+    root = _default_root(context.get("request"))
     if root is None:
         return None
-    return root.get_children().live().filter(content_type__model=model_name.lower()).first()
+    found = root.get_children().live().filter(content_type__model=model_name.lower()).first()
+    return found.localized if found is not None else None
 
 
 @register.simple_tag
@@ -87,6 +101,8 @@ def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Pag
         return []
     if not isinstance(page, Page):
         return [root]
+    if not page.path.startswith(root.path):  # an untranslated page shown under /en/
+        root = _default_root(request) or root
     ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=root.depth)
     return list(ancestors.filter(path__startswith=root.path)) or [page]
 
@@ -134,17 +150,28 @@ def verbose_name(obj: Any) -> str:
     return str(meta.verbose_name) if meta else ""
 
 
-@register.simple_tag
-def language_links(request: HttpRequest) -> list[dict[str, Any]]:
-    """This page in each interface language: [{code, name, url, current}, …]."""
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context, request: HttpRequest) -> list[dict[str, Any]]:
+    """This page in each interface language: [{code, name, url, current}, …].
+
+    A page translated into a language links to its translation (its own address there);
+    any other address is the same path with the language's prefix.
+    """
     current = get_language()
+    page = context.get("page")
     links = []
     for code, _name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code)
+        if isinstance(page, Page):
+            locale = Locale.objects.filter(language_code=code).first()
+            translation = page.get_translation_or_none(locale) if locale else None
+            if translation is not None and translation.pk != page.pk and translation.live:
+                url = translation.get_url(request) or url
         links.append(
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "url": url,
                 "current": code == current,
             }
         )
