@@ -13,9 +13,9 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
@@ -56,6 +56,14 @@ def _default_root(request: HttpRequest | None) -> Page | None:
     return site.root_page if site is not None else None
 
 
+# Sections served by the capabilities' own views, after the page sections (by URL name; an app
+# that is not installed is left out).
+APP_SECTIONS = (
+    ("discovery:quartiers", gettext_lazy("Quartiers")),
+    ("networks:agenda", gettext_lazy("Agenda")),
+)
+
+
 @register.inclusion_tag("components/_main_nav.html", takes_context=True)
 def portal_nav(context: template.Context) -> dict[str, Any]:
     """The site root's live, public, in-menu children, the current section marked."""
@@ -68,8 +76,17 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
         for section in site.root_page.get_children().live().public().in_menu():
             child = section.localized
             is_current = isinstance(current, Page) and current.path.startswith(child.path)
-            items.append({"page": child, "is_current": is_current})
-    return {"items": items, "request": context.get("request")}
+            items.append(
+                {"url": child.get_url(request), "title": child.title, "current": is_current}
+            )
+    path = getattr(request, "path", "")
+    for name, title in APP_SECTIONS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # the app is not installed
+        items.append({"url": url, "title": title, "current": path.startswith(url)})
+    return {"items": items, "request": request}
 
 
 @register.simple_tag(takes_context=True)
