@@ -11,6 +11,7 @@ from parvis.answers import views as answers_views
 from parvis.api import api
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
+from parvis.federation import views as federation_views
 from parvis.staff import oidc as staff_oidc
 from parvis.staff import views as staff_views
 
@@ -19,6 +20,10 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
+    path(".well-known/webfinger", federation_views.webfinger, name="federation_webfinger"),
+    path(".well-known/nodeinfo", federation_views.nodeinfo_links, name="federation_nodeinfo_links"),
+    path("nodeinfo/2.0", federation_views.nodeinfo, name="federation_nodeinfo"),
+    path("federation/", include("parvis.federation.urls")),
     path("code-source/parvis.tar.gz", core_views.source_code_archive, name="source_archive"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("opensearch.xml", answers_views.opensearch, name="opensearch"),
@@ -46,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("assistant/", include("parvis.conversation.urls")),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
+    path("fediverse/<slug:username>/", federation_views.profile, name="federation_profile"),
     path("confirmer-adresse/<str:token>/", core_views.address_confirm_view, name="address_confirm"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
