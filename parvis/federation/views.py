@@ -232,6 +232,7 @@ def inbox_view(request: HttpRequest, username: str) -> HttpResponse:
             _("Envoyez une activité ActivityPub (Content-Type: application/activity+json)."), 415
         )
     headers = {name.lower(): value for name, value in request.headers.items()}
+    headers.setdefault("host", request.get_host())
     try:
         outcome = inbox_receive(
             actor=actor,

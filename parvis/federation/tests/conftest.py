@@ -104,7 +104,6 @@ def post_signed(client) -> Callable[..., Any]:  # noqa: ANN001 — pytest-django
     """POST what the peer signed to the city's inbox through the portal's own stack."""
 
     def send(path: str, body: bytes, headers: dict[str, str], **extra: Any) -> Any:
-        headers = {k: v for k, v in headers.items() if k.lower() != "host"}
         return client.post(
             path,
             data=body,
