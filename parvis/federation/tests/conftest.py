@@ -92,9 +92,14 @@ class Peer:
 
 
 @pytest.fixture
-def peer(peer_url: str) -> Iterator[Peer]:
+def peer(peer_url: str, city) -> Iterator[Peer]:  # noqa: ANN001
+    """The peer, answering normally and trusting the city's key (as read from its document)."""
+    from parvis.federation.activities import actor_document
+
     handle = Peer(peer_url)
     handle.fail(0)
+    key = actor_document(city)["publicKey"]
+    handle.trust(key["id"], key["publicKeyPem"])
     yield handle
     handle.fail(0)
 
