@@ -67,12 +67,18 @@ class RemoteKey(models.Model):
     public_key_pem = models.TextField()
     fetched_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return self.key_id
+
 
 class Publication(models.Model):
     """A page already announced: a later publication of it is an ``Update``, not a ``Create``."""
 
     page_id = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.page_id)
 
 
 class Delivery(models.Model):
@@ -103,3 +109,6 @@ class Delivery(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → {self.inbox}"

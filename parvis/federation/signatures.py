@@ -1,4 +1,4 @@
-"""HTTP Signatures as the fediverse signs server-to-server requests (draft-cavage-http-signatures-12).
+"""HTTP Signatures as the fediverse signs its server-to-server requests (draft-cavage, v12).
 
 Mastodon, Takahē, Pleroma and Mobilizon still speak this draft, not RFC 9421: a ``Signature``
 header ``keyId="…",algorithm="rsa-sha256",headers="(request-target) host date digest",
@@ -17,8 +17,8 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import format_datetime, parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -107,7 +107,7 @@ def sign_headers(
     private_key: rsa.RSAPrivateKey,
     date: str | None = None,
 ) -> dict[str, str]:
-    """The headers that sign a request: ``Host``, ``Date``, ``Digest`` (with a body), ``Signature``."""
+    """The headers signing a request: Host, Date, Digest (with a body) and Signature."""
     headers = {"host": host, "date": date or http_date()}
     names: tuple[str, ...] = REQUIRED_GET
     if body is not None:

@@ -30,7 +30,9 @@ _AP_TYPES = ("application/activity+json", "application/ld+json")
 
 def _activity_response(document: dict[str, Any], *, status: int = 200) -> JsonResponse:
     response = JsonResponse(
-        document, status=status, content_type=f"{ACTIVITY_JSON}; charset=utf-8",
+        document,
+        status=status,
+        content_type=f"{ACTIVITY_JSON}; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )
     response["Vary"] = "Accept"
@@ -218,7 +220,6 @@ def object_view(request: HttpRequest, page_id: int) -> HttpResponse:
         return HttpResponseRedirect(page.full_url or page.url)
     document = activities.page_object(page, city_actor())
     return _activity_response({"@context": activities.AS_CONTEXT, **document})
-
 
 
 @csrf_exempt

@@ -47,7 +47,11 @@ def actor_document() -> dict[str, Any]:
         "inbox": f"{base}/inbox",
         "outbox": f"{base}/outbox",
         "endpoints": {"sharedInbox": f"{base}/shared-inbox"},
-        "publicKey": {"id": f"{base}/actor#main-key", "owner": f"{base}/actor", "publicKeyPem": pem.decode()},
+        "publicKey": {
+            "id": f"{base}/actor#main-key",
+            "owner": f"{base}/actor",
+            "publicKeyPem": pem.decode(),
+        },
     }
 
 
@@ -62,7 +66,9 @@ def sign(spec: dict[str, Any]) -> dict[str, str]:
         "digest": digest,
         "content-type": "application/activity+json",
     }
-    names = [n for n in ("(request-target)", "host", "date", "digest") if n not in spec.get("skip", [])]
+    names = [
+        n for n in ("(request-target)", "host", "date", "digest") if n not in spec.get("skip", [])
+    ]
     text = "\n".join(f"{name}: {values[name]}" for name in names).encode()
     key = FORGED if spec.get("forge") else KEY
     signature = base64.b64encode(key.sign(text, padding.PKCS1v15(), hashes.SHA256())).decode()
@@ -95,8 +101,10 @@ def verify(method: str, path: str, headers: dict[str, str], body: bytes) -> str:
     key = serialization.load_pem_public_key(pem.encode())
     try:
         key.verify(
-            base64.b64decode(params["signature"]), "\n".join(lines).encode(),
-            padding.PKCS1v15(), hashes.SHA256(),
+            base64.b64decode(params["signature"]),
+            "\n".join(lines).encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
         )
     except InvalidSignature:
         return "signature"

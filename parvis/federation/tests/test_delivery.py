@@ -75,7 +75,9 @@ def test_an_inbox_that_refuses_is_not_retried(city, peer):
 
 
 def test_an_unreachable_inbox_is_retried(city, peer):
-    Follower.objects.create(actor=city, uri="http://127.0.0.1:9/x", inbox="http://127.0.0.1:9/inbox")
+    Follower.objects.create(
+        actor=city, uri="http://127.0.0.1:9/x", inbox="http://127.0.0.1:9/inbox"
+    )
     publish_news("Fermeture de la piscine").save_revision().publish()
     assert federation_deliver_task.call() == {"sent": 0, "failed": 1}
     delivery = Delivery.objects.get()

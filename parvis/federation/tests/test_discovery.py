@@ -160,7 +160,9 @@ def test_a_page_with_an_event_date_is_an_event(city, settings):
 
 def test_followers_show_a_count_and_nobody(city, client):
     Follower.objects.create(
-        actor=city, uri="https://mastodon.example/users/alice", inbox="https://mastodon.example/users/alice/inbox"
+        actor=city,
+        uri="https://mastodon.example/users/alice",
+        inbox="https://mastodon.example/users/alice/inbox",
     )
     response = client.get("/federation/acteurs/ville/abonnes", headers=AP)
     document = response.json()

@@ -51,8 +51,8 @@ C1 = (
     'S13F0hZ8FD0k/5OxEPXe5WozsbM="'
 )
 C2 = (
-    'keyId="Test",algorithm="rsa-sha256",headers="(request-target) host date",signature="qdx+H7PHHDZ'
-    "gy4y/Ahn9Tny9V3GP6YgBPyUXMmoxWtLbHpUnXS2mg2+SbrQDMCJypxBLSPQR2aAjn7ndmw2iicw3HMbe8VfEdKFYRqzic+e"
+    'keyId="Test",algorithm="rsa-sha256",headers="(request-target) host date",signature="qdx+H7P'
+    "HHDZgy4y/Ahn9Tny9V3GP6YgBPyUXMmoxWtLbHpUnXS2mg2+SbrQDMCJypxBLSPQR2aAjn7ndmw2iicw3HMbe8VfEdKFYRqzic+e"
     'fkb3nndiv/x1xSHDJWeSWkx3ButlYSuBskLu6kd9Fswtemr3lgdDEmn04swr2Os0="'
 )
 C3 = (
@@ -71,7 +71,11 @@ def test_the_draft_body_digest_is_what_we_compute():
 def test_the_draft_signatures_verify(header):
     params = signature_parse(header)
     signature_verify(
-        params=params, method="POST", path=PATH, headers=HEADERS, public_key=public_key_load(PUBLIC_PEM)
+        params=params,
+        method="POST",
+        path=PATH,
+        headers=HEADERS,
+        public_key=public_key_load(PUBLIC_PEM),
     )
 
 
@@ -95,8 +99,13 @@ def test_signing_with_the_draft_key_reproduces_the_basic_signature():
     # RSASSA-PKCS1-v1_5 is deterministic: same key, same text, same signature as the draft.
     key = serialization.load_pem_private_key(PRIVATE_PEM, password=None)
     headers = sign_headers(
-        method="POST", path=PATH, host="example.com", body=None, key_id="Test",
-        private_key=key, date=HEADERS["date"],
+        method="POST",
+        path=PATH,
+        host="example.com",
+        body=None,
+        key_id="Test",
+        private_key=key,
+        date=HEADERS["date"],
     )
     assert signature_parse(headers["Signature"]).signature == signature_parse(C2).signature
 
@@ -111,7 +120,11 @@ def test_a_signed_post_covers_the_digest_of_its_body():
     assert headers["Digest"] == HEADERS["digest"]
     lower = {k.lower(): v for k, v in headers.items()}
     signature_verify(
-        params=params, method="POST", path=PATH, headers=lower, public_key=public_key_load(PUBLIC_PEM)
+        params=params,
+        method="POST",
+        path=PATH,
+        headers=lower,
+        public_key=public_key_load(PUBLIC_PEM),
     )
 
 
