@@ -51,7 +51,7 @@ def actor_profile_url(actor: Actor) -> str:
 def actor_name(actor: Actor) -> str:
     if actor.quartier_id:
         return _("Agenda du quartier %(name)s") % {"name": actor.quartier.name}
-    return getattr(settings, "PARVIS_CITY_NAME", "") or _("La ville")
+    return getattr(settings, "WAGTAIL_SITE_NAME", "") or _("La ville")
 
 
 def actor_summary(actor: Actor) -> str:

@@ -107,3 +107,15 @@ def test_a_follower_can_be_erased(city, peer):
     assert follower_forget(uri=f"{peer.url}/users/0") == 1
     assert not Follower.objects.filter(uri=f"{peer.url}/users/0").exists()
     assert not RemoteKey.objects.exists()
+
+
+def test_the_erasure_command_forgets_an_account(city, peer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Follower.objects.create(actor=city, uri=f"{peer.url}/d", inbox=f"{peer.url}/inbox")
+    out = StringIO()
+    call_command("federation_forget", f"{peer.url}/d", stdout=out)
+    assert "1 abonnement" in out.getvalue()
+    assert not Follower.objects.exists()
