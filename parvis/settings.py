@@ -614,4 +614,6 @@ PARVIS_FEDERATION_TIMEOUT = float(os.environ.get("PARVIS_FEDERATION_TIMEOUT", "1
 # Tests only: let fetches and deliveries reach servers on loopback (never in production).
 PARVIS_FEDERATION_ALLOW_LOOPBACK = env_bool("PARVIS_FEDERATION_ALLOW_LOOPBACK", False)
 if PARVIS_FEDERATION_ALLOW_LOOPBACK and HTTPS:
-    raise ImproperlyConfigured("PARVIS_FEDERATION_ALLOW_LOOPBACK is for tests, never in production.")
+    raise ImproperlyConfigured(
+        "PARVIS_FEDERATION_ALLOW_LOOPBACK is for tests, never in production."
+    )
