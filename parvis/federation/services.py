@@ -171,7 +171,11 @@ def _key_of(document: dict[str, Any], key_id: str) -> tuple[str, str]:
 
 
 def remote_key(key_id: str, *, refresh: bool = False) -> RemoteKey:
-    """The public key ``key_id`` names, from the cache or fetched from its owner's document."""
+    """The public key ``key_id`` names, from the cache or fetched from its owner's document.
+
+    A fetched key comes back unsaved: the caller keeps it once a signature has verified with it,
+    so that a refused request stores nothing.
+    """
     cached = RemoteKey.objects.filter(key_id=key_id).first()
     if cached and not refresh and cached.fetched_at > timezone.now() - KEY_CACHE:
         return cached
@@ -182,11 +186,27 @@ def remote_key(key_id: str, *, refresh: bool = False) -> RemoteKey:
             f"the signer's key cannot be fetched ({error.message})", status=401, code="key_fetch"
         ) from None
     owner, pem = _key_of(document, key_id)
-    key, _created = RemoteKey.objects.update_or_create(
-        key_id=key_id,
-        defaults={"owner": owner, "public_key_pem": pem, "fetched_at": timezone.now()},
-    )
+    key = cached or RemoteKey(key_id=key_id)
+    key.owner, key.public_key_pem, key.fetched_at = owner, pem, timezone.now()
+    key.refreshed = True  # type: ignore[attr-defined]
     return key
+
+
+def _key_keep(key: RemoteKey) -> None:
+    if not getattr(key, "refreshed", False):
+        return
+    try:
+        with transaction.atomic():
+            RemoteKey.objects.update_or_create(
+                key_id=key.key_id,
+                defaults={
+                    "owner": key.owner,
+                    "public_key_pem": key.public_key_pem,
+                    "fetched_at": key.fetched_at,
+                },
+            )
+    except IntegrityError:  # cached meanwhile by a concurrent request
+        pass
 
 
 # --- the inbox -------------------------------------------------------------------------------
@@ -262,6 +282,7 @@ def signed_activity(*, method: str, path: str, headers: dict[str, str], body: by
         raise InboxRefused(
             "the activity's actor is not the signer", status=403, code="actor_mismatch"
         )
+    _key_keep(key)
     return activity
 
 

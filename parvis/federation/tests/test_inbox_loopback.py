@@ -137,6 +137,7 @@ def _refused(response, status: int) -> None:
     assert "error" in response.json()
     assert not Follower.objects.exists()
     assert not Delivery.objects.exists()
+    assert not RemoteKey.objects.exists()
 
 
 def test_an_unsigned_follow_is_refused_and_stores_nothing(city, peer, post_signed):
