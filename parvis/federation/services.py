@@ -416,6 +416,30 @@ def publication_announce(*, page: Any) -> int:
     return queued
 
 
+@transaction.atomic
+def publication_withdraw(*, page_id: int) -> int:
+    """Queue a ``Delete`` of an announced page that is no longer public (unpublished, deleted,
+    restricted) to the city's followers; returns how many deliveries were queued."""
+    if not Publication.objects.filter(page_id=page_id).delete()[0]:
+        return 0
+    city = Actor.objects.filter(username=city_username()).first()
+    if city is None:
+        return 0
+    ident = activities.object_id(page_id)
+    delete = {
+        "@context": activities.AS_CONTEXT,
+        "id": f"{ident}#delete-{secrets.token_hex(4)}",
+        "type": "Delete",
+        "actor": activities.actor_id(city),
+        "to": [activities.PUBLIC],
+        "object": {"id": ident, "type": "Tombstone"},
+    }
+    inboxes = _inboxes(city)
+    for inbox in inboxes:
+        _delivery_add(actor=city, inbox=inbox, activity=delete)
+    return len(inboxes)
+
+
 # --- delivery --------------------------------------------------------------------------------
 
 

@@ -215,7 +215,10 @@ def followers_view(request: HttpRequest, username: str) -> HttpResponse:
 def object_view(request: HttpRequest, page_id: int) -> HttpResponse:
     page = ActualitePage.objects.live().public().filter(pk=page_id).first()
     if page is None:
-        raise Http404
+        if not ActualitePage.objects.filter(pk=page_id).exists():
+            raise Http404
+        tombstone = {"@context": activities.AS_CONTEXT, "id": activities.object_id(page_id)}
+        return _activity_response({**tombstone, "type": "Tombstone"}, status=410)
     if not _wants_activity(request):
         return HttpResponseRedirect(page.full_url or page.url)
     document = activities.page_object(page, city_actor())

@@ -119,3 +119,36 @@ def test_the_erasure_command_forgets_an_account(city, peer):
     call_command("federation_forget", f"{peer.url}/d", stdout=out)
     assert "1 abonnement" in out.getvalue()
     assert not Follower.objects.exists()
+
+
+def test_an_unpublished_news_item_is_deleted_from_followers_timelines(city, peer, client):
+    Follower.objects.create(actor=city, uri=f"{peer.url}/e", inbox=f"{peer.url}/inbox")
+    page = publish_news("Concert annulé")
+    page.save_revision().publish()
+    federation_deliver_task.call()
+    already = len(peer.received())
+    page.unpublish()
+    assert federation_deliver_task.call() == {"sent": 1, "failed": 0}
+    delete = peer.received()[already]
+    assert delete["verified"], delete["error"]
+    assert delete["activity"]["type"] == "Delete"
+    assert delete["activity"]["object"] == {
+        "id": f"http://testserver/federation/objets/{page.pk}",
+        "type": "Tombstone",
+    }
+    gone = client.get(
+        f"/federation/objets/{page.pk}", headers={"Accept": "application/activity+json"}
+    )
+    assert gone.status_code == 410
+    page.save_revision().publish()  # published again: a new Create
+    federation_deliver_task.call()
+    assert peer.received()[already + 1]["activity"]["type"] == "Create"
+
+
+def test_a_deleted_news_item_is_deleted_from_followers_timelines(city, peer):
+    Follower.objects.create(actor=city, uri=f"{peer.url}/f", inbox=f"{peer.url}/inbox")
+    page = publish_news("Brocante reportée")
+    page.save_revision().publish()
+    federation_deliver_task.call()
+    page.delete()
+    assert Delivery.objects.filter(activity__type="Delete").count() == 1
