@@ -256,7 +256,7 @@ def signed_activity(*, method: str, path: str, headers: dict[str, str], body: by
     _check_digest(headers, body)
     try:
         activity = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise InboxRefused("the body is not JSON", status=400, code="not_json") from None
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         raise InboxRefused("the body is not an activity", status=400, code="not_activity")

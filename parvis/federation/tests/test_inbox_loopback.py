@@ -217,6 +217,17 @@ def test_a_signed_activity_that_is_not_json_is_a_400(city, peer, post_signed):
     assert not Follower.objects.exists()
 
 
+def test_a_deeply_nested_body_is_a_400_not_a_500(city, peer, post_signed):
+    body = b"[" * 100_000 + b"]" * 100_000
+    _ignored, headers = peer.signed(f"http://testserver{INBOX}", {})
+    from parvis.federation.signatures import digest_header
+
+    headers["Digest"] = digest_header(body)  # consistent, though the signature is not
+    response = post_signed(INBOX, body, headers)
+    assert response.status_code == 400
+    assert not Follower.objects.exists()
+
+
 def test_other_activities_are_accepted_and_ignored(city, peer, post_signed):
     like = {"id": f"{peer.actor}#likes/1", "type": "Like", "actor": peer.actor, "object": "x"}
     body, headers = peer.signed(f"http://testserver{INBOX}", like)
