@@ -294,7 +294,10 @@ def inbox_receive(
     kind = activity["type"]
     if kind == "Follow" and _id_of(activity.get("object")) == activities.actor_id(actor):
         document = _follower_document(_id_of(activity["actor"]))
-        follow_accept(actor=actor, follow=activity, document=document)
+        try:
+            follow_accept(actor=actor, follow=activity, document=document)
+        except IntegrityError:  # the same Follow, delivered twice at once: the other one won
+            follow_accept(actor=actor, follow=activity, document=document)
         return "followed"
     if kind == "Undo":
         inner = activity.get("object")
