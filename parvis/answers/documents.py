@@ -13,44 +13,16 @@ from typing import Any
 
 from wagtail.models import Page
 
-from parvis.core.text import html_to_text
-
-PAGE_TYPES = {
-    "fichepage": "fiche",
-    "lieupage": "lieu",
-    "parcourspage": "parcours",
-    "recitpage": "recit",
-    "actualitepage": "actualite",
-    "standardpage": "page",
-}
 LEAD_LENGTH = 400
-SENTENCE_ENDS = tuple(".!?:;…")
-
-
-def sentences(*parts: str) -> str:
-    """Parts of a page (fields, blocks, headings, lines) as the index's text: one a line, each
-    ended like a sentence, so a snippet that folds lines never glues a title to what follows
-    ("collecte. Sortez le bon bac", not "collecte Sortez le bon bac")."""
-    lines = (line.strip() for part in parts if part for line in str(part).splitlines())
-    return "\n".join(line if line.endswith(SENTENCE_ENDS) else f"{line}." for line in lines if line)
 
 
 def page_type(page: Page) -> str | None:
-    return PAGE_TYPES.get(type(page).__name__.lower())
+    """The kind a page class declares to the engine (``answer_kind``), None if unsearchable."""
+    return getattr(page, "answer_kind", None)
 
 
 def page_key(page: Page) -> str:
     return f"{page_type(page) or 'page'}:{page.slug}"
-
-
-def _stream_text(stream: Any) -> str:
-    parts: list[str] = []
-    for block in stream or []:
-        try:
-            parts.extend(str(p) for p in block.block.get_searchable_content(block.value))
-        except (AttributeError, TypeError, ValueError):
-            parts.append(str(block.value))
-    return sentences(*(html_to_text(p) for p in parts))
 
 
 def _slugs(manager: Any) -> list[str]:
@@ -58,45 +30,21 @@ def _slugs(manager: Any) -> list[str]:
 
 
 def page_fields(page: Page) -> dict[str, Any] | None:
-    """The index fields of a live page, or None when the page type is not searchable."""
+    """The index fields of a live page, from what its class declares (``answer_fields``, see
+    ``parvis.content.answering``), or None when the page type is not searchable."""
     kind = page_type(page)
-    if kind is None:
+    if kind is None or not callable(getattr(page, "answer_fields", None)):
         return None
+    declared = dict(page.answer_fields())
     facets: dict[str, Any] = {
         "theme": _slugs(getattr(page, "themes", None)),
         "audience": _slugs(getattr(page, "audiences", None)),
         "quartier": _slugs(getattr(page, "quartiers", None)),
     }
+    facets |= declared.pop("facets", {})
     fields: dict[str, Any] = {"title": page.title, "alternatives": "", "short_answer": ""}
-    fields |= {"published_on": None, "review_due": None}
-    body: list[str] = []
-    if kind == "fiche":
-        fields["alternatives"] = page.alternative_questions
-        fields["short_answer"] = page.short_answer
-        body += [html_to_text(page.body), _stream_text(page.steps), _stream_text(page.documents)]
-        body += [page.cost, page.delay]
-        fields["review_due"] = page.review_due
-        if page.service_id:
-            facets["service"] = page.service.slug
-    elif kind == "lieu":
-        fields["alternatives"] = " ".join(
-            [page.get_kind_display(), page.quartier.name if page.quartier else ""]
-        )
-        fields["short_answer"] = page.description
-        body += [page.address, page.accessibility]
-        facets["quartier"] = [page.quartier.slug] if page.quartier else []
-        facets["kind"] = page.kind
-    elif kind == "parcours":
-        fields["short_answer"] = page.intro
-        body += [sentences(s.title, s.context) for s in page.parcours_steps.all()]
-    elif kind in ("recit", "actualite"):
-        fields["short_answer"] = page.intro
-        if kind == "actualite":
-            fields["published_on"] = page.date
-        body.append(_stream_text(page.body) if kind == "recit" else html_to_text(page.body))
-    else:
-        body.append(html_to_text(page.body))
-    fields["body"] = sentences(*body)
+    fields |= {"published_on": None, "review_due": None, "body": ""}
+    fields |= declared
     fields["kind"] = kind
     fields["url"] = page.get_url() or ""
     fields["facets"] = facets

@@ -298,10 +298,10 @@ def _check_access(*, agent: AbstractBaseUser, report: Report) -> None:
 def _signature(agent: AbstractBaseUser, report: Report) -> str:
     profile = agent_profile_get(user=agent)
     name = profile.display_name if profile else (agent.first_name or _("Un agent"))
-    return _("%(name)s, service %(service)s") % {
-        "name": name,
-        "service": report.category.service.name,
-    }
+    service = report.category.service.name
+    if service.casefold().startswith(("service ", "direction ", "pôle ", "mission ")):
+        return f"{name}, {service}"  # "Sophie, Service Propreté", not "service Service Propreté"
+    return _("%(name)s, service %(service)s") % {"name": name, "service": service}
 
 
 @transaction.atomic

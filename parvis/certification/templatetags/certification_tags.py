@@ -19,10 +19,17 @@ register = template.Library()
 
 
 def _latest(context: Any, page: Any) -> LogEntry | None:
-    """Cached per render: the head link, the region and the footer line share one query."""
+    """Cached per request: the head link, the region and the footer line (rendered by separate
+    templates, each with its own render context) share one query."""
     if page is None or not getattr(page, "pk", None):
         return None
-    cache = context.render_context.setdefault("certification_entries", {})
+    request = context.get("request")
+    if request is not None:
+        if not hasattr(request, "_certification_entries"):
+            request._certification_entries = {}
+        cache = request._certification_entries
+    else:
+        cache = context.render_context.setdefault("certification_entries", {})
     if page.pk not in cache:
         found = page_entry_latest(page_id=page.pk)
         cache[page.pk] = found if found and found.kind == LogEntry.Kind.PUBLICATION else None

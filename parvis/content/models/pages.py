@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from parvis.content.answering import rich_text, sentences, stream_text
+
 REVIEW_AFTER_DAYS = 365
 PAGE_SIZE = 20
 
@@ -92,9 +94,13 @@ class StandardPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     subpage_types: list[str] = []
+    answer_kind = "page"
 
     class Meta:
         verbose_name = _("page simple")
+
+    def answer_fields(self) -> dict[str, Any]:
+        return {"body": sentences(rich_text(self.body))}
 
 
 def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
@@ -254,6 +260,19 @@ class FichePage(Page):
     def get_meta_description(self) -> str:
         return self.search_description or self.short_answer
 
+    answer_kind = "fiche"
+
+    def answer_fields(self) -> dict[str, Any]:
+        body = [rich_text(self.body), stream_text(self.steps), stream_text(self.documents)]
+        facets = {"service": self.service.slug} if self.service_id else {}
+        return {
+            "alternatives": self.alternative_questions,
+            "short_answer": self.short_answer,
+            "body": sentences(*body, self.cost, self.delay),
+            "review_due": self.review_due,
+            "facets": facets,
+        }
+
 
 class FichePlace(Orderable):
     """A place where the Fiche's procedure is done, in the editor's order."""
@@ -312,6 +331,12 @@ class ParcoursPage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.intro[:300]
+
+    answer_kind = "parcours"
+
+    def answer_fields(self) -> dict[str, Any]:
+        steps = (sentences(s.title, s.context) for s in self.parcours_steps.all())
+        return {"short_answer": self.intro, "body": sentences(*steps)}
 
 
 class ParcoursStep(Orderable):

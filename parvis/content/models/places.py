@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from parvis.content import hours
+from parvis.content.answering import sentences
 from parvis.content.models.pages import OPENING_EXCEPTION, OPENING_RULE, TERM, paginate
 from parvis.core.pagecache import page_cache_limit
 
@@ -228,6 +229,17 @@ class LieuPage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or f"{self.title} — {self.address}"
+
+    answer_kind = "lieu"
+
+    def answer_fields(self) -> dict[str, Any]:
+        quartier = self.quartier
+        return {
+            "alternatives": " ".join([self.get_kind_display(), quartier.name if quartier else ""]),
+            "short_answer": self.description,
+            "body": sentences(self.address, self.accessibility),
+            "facets": {"quartier": [quartier.slug] if quartier else [], "kind": self.kind},
+        }
 
 
 class OpeningRule(Orderable):

@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from parvis.content.answering import rich_text, sentences, stream_text
 from parvis.content.models.pages import TERM, paginate
 
 
@@ -90,6 +91,11 @@ class RecitPage(Page):
     def get_meta_description(self) -> str:
         return self.search_description or self.intro[:300]
 
+    answer_kind = "recit"
+
+    def answer_fields(self) -> dict[str, Any]:
+        return {"short_answer": self.intro, "body": stream_text(self.body)}
+
 
 class ActualiteIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
@@ -134,3 +140,12 @@ class ActualitePage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.intro[:300]
+
+    answer_kind = "actualite"
+
+    def answer_fields(self) -> dict[str, Any]:
+        return {
+            "short_answer": self.intro,
+            "body": sentences(rich_text(self.body)),
+            "published_on": self.date,
+        }

@@ -33,12 +33,18 @@ LEGAL_SLUGS = {
 
 
 def _site_root(request: HttpRequest | None) -> Page | None:
+    """The site's root page in the active language, looked up once per request (the menu,
+    the footer and the section links all ask for it)."""
     if request is None:
         return None
+    language = get_language()
+    cached = getattr(request, "_parvis_site_root", None)
+    if cached is not None and cached[0] == language:
+        return cached[1]
     site = Site.find_for_request(request)
-    if site is None:
-        return None
-    return site.root_page.localized
+    root = site.root_page.localized if site is not None else None
+    request._parvis_site_root = (language, root)
+    return root
 
 
 @register.inclusion_tag("components/_main_nav.html", takes_context=True)

@@ -159,3 +159,14 @@ def test_new_report_mail_goes_to_the_services_published_address_only():
     type(service).objects.filter(pk=service.pk).update(live=False, email="draft@example.test")
     make_report()
     assert not OutboxMessage.objects.filter(recipient="draft@example.test").exists()
+
+
+def test_signature_does_not_repeat_service_when_the_name_already_says_it():
+    """A service named "Service Voirie" signs "Samia, Service Voirie", not "service Service"."""
+    report = make_report()
+    service = report.category.service
+    service.name = "Service Voirie"
+    service.save()
+    agent = agent_for("voirie", name="Samia")
+    update = report_update_publish(report=report, agent=agent, status="planifie", message="Mardi.")
+    assert update.signature == "Samia, Service Voirie"
