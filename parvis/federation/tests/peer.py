@@ -8,8 +8,10 @@ signatures of what is delivered to its inboxes and records every delivery. Contr
 
 - ``POST /control/sign`` ``{"url", "body", "date"?, "forge"?, "skip"?}``: the headers signing a
   POST of ``body`` to ``url`` (``forge`` signs with another key, ``skip`` leaves headers out);
-- ``POST /control/keys`` ``{"keyId": pem}``: the keys it trusts for incoming deliveries (the
-  city's, which the test reads from the portal);
+- ``POST /control/keys`` ``{"keyId": pem}``: keys it trusts for incoming deliveries; any other
+  keyId is fetched over HTTP from its actor document, as a fediverse server does;
+- ``POST /control/post`` ``{"url", "activity", "forge"?, "unsigned"?}``: sign the activity and
+  POST it to ``url`` over HTTP itself; answers ``{"status", "body"}`` of that POST;
 - ``POST /control/fail`` ``{"status": 500}``: what its inboxes answer from now on (0: normal);
 - ``GET /control/received``: the deliveries received, each with ``verified`` and ``error``.
 """
@@ -20,6 +22,8 @@ import base64
 import hashlib
 import json
 import sys
+import urllib.error
+import urllib.request
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -80,6 +84,38 @@ def sign(spec: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+def fetch_key(key_id: str) -> str | None:
+    """The public key ``key_id`` names, read from its owner's actor document over HTTP."""
+    request = urllib.request.Request(
+        key_id.split("#", 1)[0], headers={"Accept": "application/activity+json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 — http(s) only
+            document = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    key = document.get("publicKey") or {}
+    if key.get("id") != key_id or key.get("owner") != document.get("id"):
+        return None
+    STATE["keys"][key_id] = key["publicKeyPem"]
+    return key["publicKeyPem"]
+
+
+def post(spec: dict[str, Any]) -> dict[str, Any]:
+    """Sign ``spec["activity"]`` and POST it to ``spec["url"]``, as a fediverse server does."""
+    body = json.dumps(spec["activity"])
+    headers = {"Content-Type": "application/activity+json"}
+    if not spec.get("unsigned"):
+        headers.update(sign({"url": spec["url"], "body": body, "forge": spec.get("forge")}))
+    headers.pop("Host", None)  # urllib sends the same one, from the URL
+    request = urllib.request.Request(spec["url"], data=body.encode(), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return {"status": response.status, "body": response.read().decode()}
+    except urllib.error.HTTPError as error:
+        return {"status": error.code, "body": error.read().decode()}
+
+
 def verify(method: str, path: str, headers: dict[str, str], body: bytes) -> str:
     """'' when the delivery is signed by a trusted key over the usual headers, else why not."""
     raw = headers.get("signature", "")
@@ -91,7 +127,7 @@ def verify(method: str, path: str, headers: dict[str, str], body: bytes) -> str:
     digest = "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
     if headers.get("digest") != digest:
         return "digest"
-    pem = STATE["keys"].get(params.get("keyId", ""))
+    pem = STATE["keys"].get(params.get("keyId", "")) or fetch_key(params.get("keyId", ""))
     if pem is None:
         return "unknown key"
     lines = []
@@ -135,6 +171,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/control/sign":
             self._send(200, sign(json.loads(body)), "application/json")
+        elif self.path == "/control/post":
+            self._send(200, post(json.loads(body)), "application/json")
         elif self.path == "/control/keys":
             STATE["keys"].update(json.loads(body))
             self._send(200, {}, "application/json")
