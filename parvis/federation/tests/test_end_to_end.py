@@ -74,7 +74,7 @@ def test_a_peer_follows_the_city_over_http_and_receives_the_next_news(
     assert received[0]["verified"], received[0]["error"]  # checked with the key read over HTTP
     assert received[0]["activity"]["object"]["id"] == f"{peer_actor}#e2e-follow-3"
 
-    page_url = _parvis(portal_env, portal_url, "shell", "-c", PUBLISH).strip()
+    page_url = _parvis(portal_env, portal_url, "shell", "-c", PUBLISH).strip().splitlines()[-1]
     _parvis(portal_env, portal_url, "worker", "--once")
     received = requests.get(f"{peer_url}/control/received", timeout=30).json()[already + 1 :]
     assert [r["activity"]["type"] for r in received] == ["Create"]
