@@ -366,7 +366,13 @@ def follower_forget(*, uri: str) -> int:
     inboxes = set(Follower.objects.filter(uri=uri).values_list("inbox", flat=True))
     removed = Follower.objects.filter(uri=uri).delete()[0]
     RemoteKey.objects.filter(owner=uri).delete()
-    Delivery.objects.filter(inbox__in=inboxes).exclude(status=Delivery.Status.SENT).delete()
+    # What waits for, or was sent to, its own inbox is about it (unless another follower
+    # shares that inbox).
+    shared = Follower.objects.filter(Q(inbox__in=inboxes) | Q(shared_inbox__in=inboxes))
+    still = set(shared.values_list("inbox", flat=True)) | set(
+        shared.values_list("shared_inbox", flat=True)
+    )
+    Delivery.objects.filter(inbox__in=inboxes - still).delete()
     return removed
 
 

@@ -104,6 +104,14 @@ def test_a_follower_can_be_erased(city, peer):
         fetched_at=timezone.now(),
     )
     publish_news("Vote du budget").save_revision().publish()
+    Follower.objects.filter(uri=f"{peer.url}/solo").delete()
+    Follower.objects.create(actor=city, uri=f"{peer.url}/solo", inbox=f"{peer.url}/solo/inbox")
+    publish_news("Vote du budget (suite)").save_revision().publish()
+    assert Delivery.objects.filter(inbox=f"{peer.url}/solo/inbox").exists()
+    assert follower_forget(uri=f"{peer.url}/solo") == 1
+    assert not Follower.objects.filter(uri=f"{peer.url}/solo").exists()
+    assert not Delivery.objects.filter(inbox=f"{peer.url}/solo/inbox").exists()
+    assert Delivery.objects.filter(inbox=f"{peer.url}/shared-inbox").exists()  # not only its
     assert follower_forget(uri=f"{peer.url}/users/0") == 1
     assert not Follower.objects.filter(uri=f"{peer.url}/users/0").exists()
     assert not RemoteKey.objects.exists()
