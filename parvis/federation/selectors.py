@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from parvis.content.models import ActualitePage
-from parvis.federation.models import Actor
+from parvis.federation.models import Actor, Delivery
 
 
 def actor_pages(actor: Actor) -> QuerySet[ActualitePage]:
@@ -23,3 +23,23 @@ def followers_count(actor: Actor) -> int:
 
 def local_posts_count() -> int:
     return ActualitePage.objects.live().public().count()
+
+
+def actors_status() -> list[dict[str, object]]:
+    """Each actor with its follower count, for the back office."""
+    actors = Actor.objects.select_related("quartier").annotate(count=Count("followers"))
+    return [{"actor": actor, "followers": actor.count} for actor in actors.order_by("username")]
+
+
+def deliveries_status() -> dict[str, int]:
+    counts = dict(Delivery.objects.values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in Delivery.Status.values}
+
+
+def deliveries_dead(*, limit: int = 20) -> list[Delivery]:
+    """The latest abandoned deliveries (their last error says why)."""
+    return list(
+        Delivery.objects.filter(status=Delivery.Status.FAILED)
+        .select_related("actor")
+        .order_by("-created_at")[:limit]
+    )
