@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "parvis.conversation",
     "parvis.reports",
     "parvis.staff",
+    "parvis.networks",
     "parvis.federation",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
@@ -191,6 +192,22 @@ PARVIS_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("PARVIS_OUTBOX_MAX_ATTEMPTS", "8
 PARVIS_OUTBOX_RETRY_SECONDS = int(os.environ.get("PARVIS_OUTBOX_RETRY_SECONDS", "60"))
 # Seconds a worker owns a claimed message; past it, another worker may take it over.
 PARVIS_OUTBOX_LEASE_SECONDS = int(os.environ.get("PARVIS_OUTBOX_LEASE_SECONDS", "300"))
+# Fetching URLs chosen by others (groups' feeds): loopback is refused unless this is set, which
+# only tests and benchmarks do (they serve feeds on 127.0.0.1). See parvis/core/safehttp.py.
+PARVIS_FETCH_ALLOW_LOOPBACK = env_bool("PARVIS_FETCH_ALLOW_LOOPBACK", False)
+
+# --- networks (groups' public feeds) ----------------------------------------------------------
+
+# Minutes between two readings of a feed; feeds read at once; per-feed caps.
+PARVIS_NETWORKS_FEED_EVERY_MINUTES = int(os.environ.get("PARVIS_NETWORKS_FEED_EVERY_MINUTES", "60"))
+PARVIS_NETWORKS_FEED_WORKERS = int(os.environ.get("PARVIS_NETWORKS_FEED_WORKERS", "8"))
+PARVIS_NETWORKS_FEED_MAX_BYTES = int(
+    os.environ.get("PARVIS_NETWORKS_FEED_MAX_BYTES", str(2 * 1024 * 1024))
+)
+PARVIS_NETWORKS_FEED_TIMEOUT = float(os.environ.get("PARVIS_NETWORKS_FEED_TIMEOUT", "10"))
+PARVIS_NETWORKS_FEED_DEADLINE = float(os.environ.get("PARVIS_NETWORKS_FEED_DEADLINE", "30"))
+# Days of a group's contact update link.
+PARVIS_NETWORKS_EDIT_LINK_DAYS = int(os.environ.get("PARVIS_NETWORKS_EDIT_LINK_DAYS", "7"))
 
 # --- Cache (Redis when configured) ------------------------------------------------------------
 
@@ -549,6 +566,9 @@ PARVIS_RATELIMITS = {
     "answers.feedback": [(30, 600), (300, 86400)],
     "certification.verify": [(20, 600), (200, 86400)],  # file uploads to /verifier/
     "core.address_confirm": [(20, 600), (100, 86400)],
+    "networks.propose": [(5, 600), (20, 86400)],  # propose a group
+    "networks.edit_link": [(5, 600), (20, 86400)],  # ask for a group's update link
+    "networks.edit": [(10, 600), (50, 86400)],  # update a group through its link
     "certification.quote": [(30, 60)],  # a quote search costs up to ~0.1 s of CPU
     # Back-office password resets: per client address, and per e-mail address asked for
     # (counted whether or not an account has it, so the limit reveals nothing).

@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
     path("fediverse/<slug:username>/", federation_views.profile, name="federation_profile"),
     path("confirmer-adresse/<str:token>/", core_views.address_confirm_view, name="address_confirm"),
+    path("", include("parvis.networks.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -120,10 +120,22 @@ class ActualitePage(Page):
     body = RichTextField(_("contenu"))
     themes = ParentalManyToManyField("content.Theme", blank=True, verbose_name=_("thèmes"))
     quartiers = ParentalManyToManyField("content.Quartier", blank=True, verbose_name=_("quartiers"))
+    # An actualité that announces an event (a meeting, a festival) appears in the agendas.
+    event_start = models.DateTimeField(
+        _("début de l'événement"),
+        null=True,
+        blank=True,
+        help_text=_("Si cette actualité annonce un événement, il paraît dans l'agenda."),
+    )
+    event_end = models.DateTimeField(_("fin de l'événement"), null=True, blank=True)
+    event_place = models.CharField(_("lieu de l'événement"), max_length=200, blank=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("date"),
+        FieldPanel("event_start"),
+        FieldPanel("event_end"),
+        FieldPanel("event_place"),
         FieldPanel("intro"),
         FieldPanel("body"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),

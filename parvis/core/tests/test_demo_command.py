@@ -60,7 +60,7 @@ def test_demo_shows_progress_and_prints_the_logins_last_for_its_port(tmp_path, d
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
-    assert [line[:5] for line in lines if line.startswith("[")] == [f"[{n}/5]" for n in range(1, 6)]
+    assert [line[:5] for line in lines if line.startswith("[")] == [f"[{n}/6]" for n in range(1, 7)]
     assert not [line for line in result.stdout.splitlines() if line.startswith("{")]
     assert result.stderr.count('"level": "INFO"') == 0
     accounts = next(i for i, line in enumerate(lines) if line.startswith("Comptes"))

@@ -38,7 +38,7 @@ def only_failing_job(monkeypatch):
 
 
 def test_every_background_job_is_declared_in_the_schedule():
-    """Outbox, purges, scheduled publishing, log check and embeddings all have a schedule."""
+    """Outbox, purges, scheduled publishing, log check, embeddings and feeds have a schedule."""
     names = {job.name for job in schedule.schedule_jobs()}
     assert names == {
         "parvis.core.tasks.outbox_deliver_task",
@@ -51,6 +51,8 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.answers.tasks.query_logs_purge_task",
         "parvis.conversation.tasks.conversations_purge_task",
         "parvis.certification.tasks.log_check_task",
+        "parvis.networks.tasks.feeds_read_task",
+        "parvis.networks.tasks.events_purge_task",
     }
 
 

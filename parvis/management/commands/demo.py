@@ -70,6 +70,14 @@ class Command(BaseCommand):
         with _quiet():
             created = reports_demo_load()
         self.stdout.write(f"      {created} créé(s)")
+        from parvis.answers.sources import source_refresh
+        from parvis.networks.demo import networks_demo_load
+
+        self._step(6, "Groupes des quartiers et leurs agendas…")
+        with _quiet():
+            groups = networks_demo_load()
+            source_refresh("groupe")
+        self.stdout.write(f"      {groups} créé(s)")
         if not options["no_serve"] and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
             self.stdout.write("      Fichiers statiques (noms versionnés, compressés)…")
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -83,7 +91,7 @@ class Command(BaseCommand):
         serve_with_worker(bind=f"{options['host']}:{options['port']}")
 
     def _step(self, number: int, text: str) -> None:
-        self.stdout.write(f"[{number}/5] {text}")
+        self.stdout.write(f"[{number}/6] {text}")
 
     def _users(self) -> list[str]:
         """Create the demo accounts; the lines that present them."""
