@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "parvis.staff",
     "parvis.networks",
     "parvis.federation",
+    "parvis.mydata",
     "parvis",  # the assembled portal: commands that span every app (demo)
     "axes",
     "django_otp",
@@ -555,6 +556,10 @@ PARVIS_OPEN311_JURISDICTION = os.environ.get("PARVIS_OPEN311_JURISDICTION", _hos
 # daily cap. See docs/configuration.md.
 PARVIS_RATELIMITS = {
     "reports.create": [(10, 600), (50, 86400)],  # the web form
+    "mydata.request": [(5, 3600), (20, 86400)],  # "Mes données": a link or code asked for
+    "mydata.request.address": [(3, 3600), (10, 86400)],  # per address asked for (hashed)
+    "mydata.verify": [(10, 1800), (40, 86400)],  # "Mes données": a code typed
+    "mydata.act": [(10, 3600), (30, 86400)],  # "Mes données": export, erasure
     "api.create": [(10, 600), (50, 86400)],  # POST /api/v1/reports
     "open311.post": [(60, 600), (500, 86400)],  # per address (an integrator's server)
     "open311.post.key": [(600, 600), (5000, 86400)],  # per Open311 API key
@@ -611,6 +616,17 @@ PARVIS_CONVERSATION_DEFAULT_SERVICE = os.environ.get(
 )
 # Days after the last activity before a transcript is anonymised (parvis conversations_purge).
 PARVIS_CONVERSATION_RETENTION_DAYS = int(os.environ.get("PARVIS_CONVERSATION_RETENTION_DAYS", "90"))
+
+# --- Personal data ("Mes données", retention) ---------------------------------------------------
+# A reporter's email is erased this many days after the report is closed (resolved, refused…).
+PARVIS_REPORTS_EMAIL_RETENTION_DAYS = int(
+    os.environ.get("PARVIS_REPORTS_EMAIL_RETENTION_DAYS", "90")
+)
+# Sent (or dead-lettered) outbox messages are deleted after this many days.
+PARVIS_OUTBOX_RETENTION_DAYS = int(os.environ.get("PARVIS_OUTBOX_RETENTION_DAYS", "30"))
+# "Mes données": how long a link or code opens the page, and an export link stays valid.
+PARVIS_MYDATA_LINK_MINUTES = int(os.environ.get("PARVIS_MYDATA_LINK_MINUTES", "30"))
+PARVIS_MYDATA_EXPORT_DAYS = int(os.environ.get("PARVIS_MYDATA_EXPORT_DAYS", "7"))
 # Optional OpenAI-compatible chat endpoint the city hosts itself; empty = off (extractive only).
 PARVIS_LLM_URL = os.environ.get("PARVIS_LLM_URL", "")
 PARVIS_LLM_MODEL = os.environ.get("PARVIS_LLM_MODEL", "")

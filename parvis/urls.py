@@ -12,6 +12,7 @@ from parvis.api import api
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
 from parvis.federation import views as federation_views
+from parvis.mydata.urls import register_urlpatterns as data_register_urls
 from parvis.staff import oidc as staff_oidc
 from parvis.staff import views as staff_views
 
@@ -49,6 +50,11 @@ urlpatterns += i18n_patterns(
     path("code-source/", core_views.source_code, name="source_code"),
     path("signalements/", include("parvis.reports.urls")),
     path("assistant/", include("parvis.conversation.urls")),
+    path("mes-donnees/", include("parvis.mydata.urls")),
+    path(
+        "donnees-personnelles/registre/",
+        include((data_register_urls, "data_register"), namespace="data_register"),
+    ),
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
     path("fediverse/<slug:username>/", federation_views.profile, name="federation_profile"),

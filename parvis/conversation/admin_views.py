@@ -22,7 +22,8 @@ from parvis.conversation.selectors import (
     thread,
     unanswered_questions,
 )
-from parvis.core.models import AgentProfile
+from parvis.core.access_log import access_record
+from parvis.core.models import AccessRecord, AgentProfile
 
 
 def _agent_or_403(request: HttpRequest) -> None:
@@ -56,7 +57,20 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         conversation = conversation_get_for(user=request.user, public_id=public_id)
     except ConversationNotFound:
         raise Http404 from None
+    # The resident's contact is shown on demand only, and each showing is in the access log.
+    show_contact = request.GET.get("coordonnees") == "1"
+    if show_contact:
+        for raw in (conversation.contact_email, conversation.contact_phone):
+            if raw:
+                access_record(
+                    user=request.user,
+                    identity_raw=raw,
+                    subject=f"conversation:{conversation.pk}",
+                    purpose=AccessRecord.Purpose.CONVERSATION,
+                    service=conversation.service.name if conversation.service else "",
+                )
     context = {
+        "show_contact": show_contact,
         "page_title": _("Conversation %(id)s") % {"id": conversation.public_id},
         "header_icon": "comment",
         "conversation": conversation,

@@ -186,3 +186,38 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccessRecord(models.Model):
+    """One view of a person's data by a member of staff: append-only (database triggers).
+
+    Written whenever a page shows staff a resident's email address or phone number. It keeps
+    who looked (copied: the record must outlive the account), for which service and purpose,
+    and a keyed hash of the address seen (``Identity.digest``), never the address itself: the
+    person finds their records in "Mes données", and an erasure leaves nothing readable here.
+    """
+
+    class Purpose(models.TextChoices):
+        REPORT = "report", _("traitement du signalement")
+        CONVERSATION = "conversation", _("réponse à une question")
+        ADMINISTRATION = "administration", _("administration du site")
+
+    created_at = models.DateTimeField(_("date de consultation"), db_index=True)
+    staff_user_id = models.IntegerField(null=True, blank=True)
+    staff_name = models.CharField(_("consulté par"), max_length=150)
+    service_name = models.CharField(_("service"), max_length=200, blank=True)
+    purpose = models.CharField(_("finalité"), max_length=20, choices=Purpose.choices)
+    subject = models.CharField(_("objet"), max_length=80)  # "report:12", "conversation:3"
+    data_kind = models.CharField(_("donnée"), max_length=10)  # "email" or "phone"
+    identity_digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("consultation de données personnelles")
+        verbose_name_plural = _("journal des consultations de données personnelles")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("view_access_log", _("Voir le journal des consultations (comité d'éthique)"))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_name} {self.subject} {self.created_at:%Y-%m-%d}"

@@ -188,10 +188,10 @@ def address_confirmations_forget(*, subject: str) -> int:
 
 
 @transaction.atomic
-def outbox_purge_unconfirmed() -> int:
+def outbox_purge_unconfirmed(*, now: datetime | None = None) -> int:
     """Delete confirmations never followed before their link expired, with their held
     messages (the address is personal data kept for nothing). Returns how many."""
-    cutoff = timezone.now() - dt.timedelta(days=_confirm_days())
+    cutoff = (now or timezone.now()) - dt.timedelta(days=_confirm_days())
     return _forget(
         AddressConfirmation.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
     )

@@ -1,4 +1,5 @@
-"""The back-office roles: Éditeurs write, Modérateurs publish, Agents answer residents.
+"""The back-office roles: Éditeurs write, Modérateurs publish, Agents answer residents, the
+Comité d'éthique des données reviews who consulted residents' personal data.
 
 Other apps add their own permissions to these groups (an agent's inbox, for instance) through
 ``role_grant``; this module only guarantees that the groups and the publication workflow exist.
@@ -24,6 +25,8 @@ from wagtail.models import (
 EDITORS = "Éditeurs"
 MODERATORS = "Modérateurs"
 AGENTS = "Agents"
+# Sees who consulted residents' personal data, per service and purpose (the access log).
+DATA_ETHICS = "Comité d'éthique des données"
 WORKFLOW_NAME = "Validation par un modérateur"
 
 _PAGE_PERMS = {
@@ -62,9 +65,10 @@ def role_grant(*, group_name: str, app_label: str, codenames: list[str]) -> None
 
 @transaction.atomic
 def roles_ensure(*, root: Page) -> dict[str, Group]:
-    """Create the three groups with their permissions on ``root`` and the moderation workflow."""
+    """Create the four groups with their permissions on ``root`` and the moderation workflow."""
     groups = {
-        name: Group.objects.get_or_create(name=name)[0] for name in (EDITORS, MODERATORS, AGENTS)
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in (EDITORS, MODERATORS, AGENTS, DATA_ETHICS)
     }
     for group in groups.values():
         group.permissions.add(_perm("wagtailadmin", "access_admin"))
@@ -95,6 +99,7 @@ def roles_ensure(*, root: Page) -> dict[str, Group]:
                 f"unlock_{model}",
             ],
         )
+    role_grant(group_name=DATA_ETHICS, app_label="core", codenames=["view_access_log"])
     _workflow_ensure(root=root, moderators=groups[MODERATORS])
     return groups
 

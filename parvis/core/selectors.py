@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import ngettext
 
-from parvis.core.models import OutboxMessage, ScheduledJob
+from parvis.core.models import AccessRecord, OutboxMessage, ScheduledJob
 from parvis.core.schedule import schedule_jobs
 
 
@@ -55,3 +55,37 @@ def background_alerts() -> dict[str, int]:
         ).count(),
         "pending": OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).count(),
     }
+
+
+def access_log_filtered(
+    *, service: str = "", purpose: str = "", month: str = ""
+) -> QuerySet[AccessRecord]:
+    """Access records, newest first; ``month`` as ``YYYY-MM``."""
+    records = AccessRecord.objects.all()
+    if service:
+        records = records.filter(service_name=service)
+    if purpose:
+        records = records.filter(purpose=purpose)
+    if len(month) == 7 and month[:4].isdigit() and month[4] == "-" and month[5:].isdigit():
+        records = records.filter(created_at__year=int(month[:4]), created_at__month=int(month[5:]))
+    return records.order_by("-created_at", "-pk")
+
+
+def access_log_totals(*, records: QuerySet[AccessRecord]) -> list[dict]:
+    """Consultations per service and purpose, with the number of distinct staff."""
+    labels = dict(AccessRecord.Purpose.choices)
+    rows = (
+        records.order_by()
+        .values("service_name", "purpose")
+        .annotate(views=Count("pk"), staff=Count("staff_name", distinct=True))
+        .order_by("service_name", "purpose")
+    )
+    return [{**row, "purpose_label": labels.get(row["purpose"], row["purpose"])} for row in rows]
+
+
+def access_log_services() -> list[str]:
+    return list(
+        AccessRecord.objects.order_by("service_name")
+        .values_list("service_name", flat=True)
+        .distinct()
+    )

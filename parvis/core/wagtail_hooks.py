@@ -11,7 +11,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from parvis.core.admin_views import scheduled_jobs
+from parvis.core.admin_views import access_log, can_review_access_log, scheduled_jobs
 from parvis.core.models import AgentProfile
 from parvis.core.selectors import background_alerts
 
@@ -48,6 +48,23 @@ def register_jobs_url() -> list:
 def register_jobs_menu_item() -> MenuItem:
     return AdministratorsMenuItem(
         _("Tâches planifiées"), reverse("parvis_scheduled_jobs"), icon_name="time", order=900
+    )
+
+
+class AccessLogMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_review_access_log(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_access_log_url() -> list:
+    return [path("consultations/", access_log, name="parvis_access_log")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_access_log_menu_item() -> MenuItem:
+    return AccessLogMenuItem(
+        _("Consultations de données"), reverse("parvis_access_log"), icon_name="view", order=880
     )
 
 

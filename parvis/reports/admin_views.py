@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parvis.content.selectors import agent_services
+from parvis.core.access_log import access_record
 from parvis.core.errors import ParvisError
+from parvis.core.models import AccessRecord
 from parvis.core.text import is_ascii_number
 from parvis.reports import services
 from parvis.reports.apikeys import api_key_create
@@ -56,6 +58,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ReportNotFound:
         raise Http404 from None
     colleagues = User.objects.filter(agent_profile__services=report.category.service_id).distinct()
+    if report.reporter_email:  # the page shows it: the view goes in the access log
+        access_record(
+            user=request.user,
+            identity_raw=report.reporter_email,
+            subject=f"report:{report.pk}",
+            purpose=AccessRecord.Purpose.REPORT,
+            service=report.category.service.name,
+        )
     context = {
         "report": report,
         "updates": report.updates.select_related("agent"),

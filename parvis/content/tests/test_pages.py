@@ -178,12 +178,17 @@ def test_footer_states_no_conformity_without_an_audit(client, settings):
 
 def test_legal_pages_describe_what_the_code_does(client, settings):
     """No audience measurement nor IP anonymisation is claimed; the retention periods stated
-    are the ones the purge commands apply by default."""
+    are generated from the apps' declarations, so they are the ones the purge applies."""
+    from datetime import timedelta
+
+    from parvis.core.personal_data import duration_text
+
     privacy = StandardPage.objects.live().get(slug="donnees-personnelles")
     text = client.get(privacy.url).content.decode().replace("\u00a0", " ")
     assert "pages vues" not in text and "anonymisées et les journaux" not in text
-    assert f"au bout de {settings.PARVIS_ANSWERS_LOG_DAYS} jours" in text
-    assert f"après {settings.PARVIS_CONVERSATION_RETENTION_DAYS} jours sans activité" in text
+    assert duration_text(timedelta(days=settings.PARVIS_ANSWERS_LOG_DAYS)) in text
+    conversations = duration_text(timedelta(days=settings.PARVIS_CONVERSATION_RETENTION_DAYS))
+    assert f"{conversations} — sans activité" in text
     access = StandardPage.objects.live().get(slug="accessibilite")
     text = client.get(access.url).content.decode()
     assert "partiellement conforme" not in text and "audit complet" not in text

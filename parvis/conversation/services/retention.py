@@ -22,12 +22,14 @@ REMOVED = "[supprimé]"
 
 
 @transaction.atomic
-def conversations_anonymise(*, older_than_days: int | None = None) -> int:
+def conversations_anonymise(
+    *, older_than_days: int | None = None, now: dt.datetime | None = None
+) -> int:
     """Anonymise conversations idle for more than the retention; returns how many."""
     days = (
         settings.PARVIS_CONVERSATION_RETENTION_DAYS if older_than_days is None else older_than_days
     )
-    cutoff = timezone.now() - dt.timedelta(days=days)
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     stale = Conversation.objects.filter(updated_at__lt=cutoff, anonymised_at__isnull=True)
     ids = list(stale.values_list("pk", flat=True))
     if not ids:

@@ -53,6 +53,7 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.certification.tasks.log_check_task",
         "parvis.networks.tasks.feeds_read_task",
         "parvis.networks.tasks.events_purge_task",
+        "parvis.mydata.tasks.personal_data_purge_task",
     }
 
 
