@@ -109,6 +109,8 @@ def portal_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     generous = {door: [[10**9, 60]] for door in settings.PARVIS_RATELIMITS}
     env["PARVIS_RATELIMITS_JSON"] = json.dumps(generous)
     env["PARVIS_ADDOK_REDIS_DB"] = str(ADDOK_TEST_DB)  # the demo's addresses, in the tests' Redis
+    # The fediverse tests' second server listens on loopback.
+    env["PARVIS_FEDERATION_ALLOW_LOOPBACK"] = "true"
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql://")):
         env["DATABASE_URL"] = _fresh_postgres_url(database_url, "e2e")

@@ -28,6 +28,7 @@ from parvis.content.communes import metropole_home, metropole_site_link
 from parvis.content.demo import ensure_site
 from parvis.content.models import HomePage, Service
 from parvis.core.roles import AGENTS, EDITORS, MODERATORS, WORKFLOW_NAME, roles_ensure
+from parvis.federation.services import actors_ensure
 from parvis.reports.models import Category
 
 DEFAULTS_FILE = Path(__file__).resolve().parent / "data" / "setup.toml"
@@ -223,4 +224,10 @@ def setup_run(
         _taxonomy_ensure(report, defaults)
         user = _admin_ensure(report, account)
         _second_factor_ensure(report, user)
+    # The fediverse actors of the city and of each quartier, each with its own key pair.
+    created = actors_ensure()
+    if created:
+        report.done.append(
+            _("Comptes du fédivers créés (ville et quartiers) : %(count)d.") % {"count": created}
+        )
     return report

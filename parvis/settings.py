@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "parvis.screens",
     "parvis.staff",
     "parvis.networks",
+    "parvis.federation",
     "parvis.mydata",
     "parvis.audience",
     "parvis.discovery",
@@ -614,6 +615,8 @@ PARVIS_RATELIMITS = {
     "listening.answer": [(20, 600), (100, 86400)],  # the web form at /m/<code>/
     # SMS providers' webhooks: every SMS of the city arrives from a few provider addresses.
     "listening.sms": [(3000, 60), (200000, 86400)],
+    # ActivityPub inboxes: a big instance delivers many activities from one address.
+    "federation.inbox": [(300, 600), (5000, 86400)],
 }
 if os.environ.get("PARVIS_RATELIMITS_JSON"):  # benchmarks and special deployments
     import json
@@ -625,6 +628,7 @@ PARVIS_WRITE_MAX_BODY = {
     "reports.create": 3 * PARVIS_REPORTS_PHOTO_MAX_BYTES + 256 * 1024,  # three photos
     "open311.post": 256 * 1024,
     "certification.verify": PARVIS_VERIFY_MAX_UPLOAD + 64 * 1024,
+    "federation.inbox": 256 * 1024,
 }
 # Django's own caps, coherent with the doors': form fields (not files) in memory at most 2.5 MB
 # (the back office posts long pages); uploads above 1 MB stream to a temporary file.
@@ -714,3 +718,23 @@ PARVIS_AUDIENCE_RETENTION_DAYS = min(
 PARVIS_AUDIENCE_OPEN_DATA_MIN = int(os.environ.get("PARVIS_AUDIENCE_OPEN_DATA_MIN", "5"))
 # Addresses never counted: the back office, the APIs, files.
 PARVIS_AUDIENCE_EXCLUDED_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/")
+# --- federation (the city on the fediverse) ----------------------------------------------------
+
+# The city's ActivityPub actor is @<this>@<host of PARVIS_BASE_URL>; each quartier's agenda is
+# @<quartier slug>@host.
+PARVIS_FEDERATION_CITY_USERNAME = os.environ.get("PARVIS_FEDERATION_CITY_USERNAME", "ville")
+# Seconds a signed request's Date may be away from now (Mastodon accepts about an hour of skew).
+PARVIS_FEDERATION_SIGNATURE_WINDOW = int(
+    os.environ.get("PARVIS_FEDERATION_SIGNATURE_WINDOW", "3600")
+)
+# Deliveries to followers: attempts before a dead letter, first retry delay (doubled each time,
+# jittered, capped at six hours), and the timeout of one request in seconds.
+PARVIS_FEDERATION_MAX_ATTEMPTS = int(os.environ.get("PARVIS_FEDERATION_MAX_ATTEMPTS", "10"))
+PARVIS_FEDERATION_RETRY_SECONDS = int(os.environ.get("PARVIS_FEDERATION_RETRY_SECONDS", "60"))
+PARVIS_FEDERATION_TIMEOUT = float(os.environ.get("PARVIS_FEDERATION_TIMEOUT", "10"))
+# Tests only: let fetches and deliveries reach servers on loopback (never in production).
+PARVIS_FEDERATION_ALLOW_LOOPBACK = env_bool("PARVIS_FEDERATION_ALLOW_LOOPBACK", False)
+if PARVIS_FEDERATION_ALLOW_LOOPBACK and HTTPS:
+    raise ImproperlyConfigured(
+        "PARVIS_FEDERATION_ALLOW_LOOPBACK is for tests, never in production."
+    )

@@ -11,6 +11,7 @@ from parvis.answers import views as answers_views
 from parvis.api import api
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
+from parvis.federation import views as federation_views
 from parvis.listening import urls as listening_urls
 from parvis.mydata.urls import register_urlpatterns as data_register_urls
 from parvis.staff import oidc as staff_oidc
@@ -21,6 +22,10 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
+    path(".well-known/webfinger", federation_views.webfinger, name="federation_webfinger"),
+    path(".well-known/nodeinfo", federation_views.nodeinfo_links, name="federation_nodeinfo_links"),
+    path("nodeinfo/2.0", federation_views.nodeinfo, name="federation_nodeinfo"),
+    path("federation/", include("parvis.federation.urls")),
     path("code-source/parvis.tar.gz", core_views.source_code_archive, name="source_archive"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("opensearch.xml", answers_views.opensearch, name="opensearch"),
@@ -61,6 +66,7 @@ urlpatterns += i18n_patterns(
     path("recherche/avis/", answers_views.feedback, name="answers_feedback"),
     path("recherche/agent/", conversation_views.ask_agent, name="answers_agent_question"),
     path("", include("parvis.audience.urls")),
+    path("fediverse/<slug:username>/", federation_views.profile, name="federation_profile"),
     path("confirmer-adresse/<str:token>/", core_views.address_confirm_view, name="address_confirm"),
     path("", include("parvis.networks.urls")),
     path("", include(wagtail_urls)),

@@ -1,0 +1,1 @@
+"""The city on the fediverse: ActivityPub actors, WebFinger, outbox, inbox and delivery."""
