@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from parvis.answers.models import AnswerFeedback, QueryLog
 from parvis.core.personal_data import DataCategory, ErasureReport, HeldItem, Identity, LegalBasis
@@ -17,21 +17,21 @@ from parvis.core.personal_data import DataCategory, ErasureReport, HeldItem, Ide
 
 class QueryLogHolder:
     key = "answers"
-    label = _lazy("Recherches")
+    label = _("Recherches")
 
     @property
     def categories(self) -> list[DataCategory]:
         return [
             DataCategory(
                 key="answers.query_logs",
-                label=_lazy("Recherches et avis « utile / pas utile », sans identité"),
-                purpose=_lazy(
+                label=_("Recherches et avis « utile / pas utile », sans identité"),
+                purpose=_(
                     "Améliorer les réponses : savoir quelles questions restent sans réponse."
                 ),
                 legal_basis=LegalBasis.PUBLIC_TASK,
-                audience=_lazy("L'équipe éditoriale (textes normalisés, coordonnées masquées)"),
+                audience=_("L'équipe éditoriale (textes normalisés, coordonnées masquées)"),
                 retention=dt.timedelta(days=settings.PARVIS_ANSWERS_LOG_DAYS),
-                retention_rule=_lazy("aucun lien avec vous : rien à retrouver ni à effacer"),
+                retention_rule=_("aucun lien avec vous : rien à retrouver ni à effacer"),
             )
         ]
 

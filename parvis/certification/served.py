@@ -38,8 +38,19 @@ from parvis.certification.verify import VerificationError
 REGION = "data-certified"
 OUTSIDE = "data-uncertified"
 MAX_SEGMENTED = 60  # longer blocks must be signed text or labels as a whole
-# Signed but not shown in the region: page metadata and search phrasings.
-METADATA_FIELDS = frozenset({"seo_title", "search_description", "alternative_questions"})
+# Signed but not shown as such in the region: page metadata and search phrasings, the address
+# of an online procedure (a link's target), and a Fiche's per-address answer (a template shown
+# only filled in for the address a resident gives, with the zone set naming its values).
+METADATA_FIELDS = frozenset(
+    {
+        "seo_title",
+        "search_description",
+        "alternative_questions",
+        "online_procedure_url",
+        "zone_set",
+        "zone_answer",
+    }
+)
 TEXT_KINDS = frozenset({"text", "html", "stream"})
 _BLOCKS = (
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from parvis.content.models import FichePage
 from parvis.conversation.models import Conversation, HandOff, Message
@@ -34,28 +34,32 @@ def _retention() -> dt.timedelta:
 
 class ConversationHolder:
     key = "conversation"
-    label = _lazy("Questions et conversations")
+    label = gettext_lazy("Questions et conversations")
 
     @property
     def categories(self) -> list[DataCategory]:
         return [
             DataCategory(
                 key="conversation.contact",
-                label=_lazy("Courriel ou téléphone laissé pour être prévenu d'une réponse"),
-                purpose=_lazy("Vous prévenir quand un agent répond à votre question."),
+                label=gettext_lazy("Courriel ou téléphone laissé pour être prévenu d'une réponse"),
+                purpose=gettext_lazy("Vous prévenir quand un agent répond à votre question."),
                 legal_basis=LegalBasis.CONSENT,
-                audience=_lazy("Les agents du service qui répond"),
+                audience=gettext_lazy("Les agents du service qui répond"),
                 retention=_retention(),
-                retention_rule=_lazy("sans activité ; effacé dès que la conversation est close"),
+                retention_rule=gettext_lazy(
+                    "sans activité ; effacé dès que la conversation est close"
+                ),
             ),
             DataCategory(
                 key="conversation.messages",
-                label=_lazy("Vos messages à l'assistant et aux agents"),
-                purpose=_lazy("Répondre à votre question, puis améliorer les réponses du site."),
+                label=gettext_lazy("Vos messages à l'assistant et aux agents"),
+                purpose=gettext_lazy(
+                    "Répondre à votre question, puis améliorer les réponses du site."
+                ),
                 legal_basis=LegalBasis.PUBLIC_TASK,
-                audience=_lazy("Les agents du service qui répond ; l'équipe éditoriale"),
+                audience=gettext_lazy("Les agents du service qui répond ; l'équipe éditoriale"),
                 retention=_retention(),
-                retention_rule=_lazy(
+                retention_rule=gettext_lazy(
                     "sans activité ; ensuite vos textes sont remplacés par « [supprimé] », "
                     "seules les statistiques restent"
                 ),

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from parvis.core import access_log
 from parvis.core.idempotency import IDEMPOTENCY_TTL
@@ -29,7 +29,9 @@ from parvis.core.personal_data import (
     LegalBasis,
 )
 
-STAFF = _lazy("Personne : traitement automatique (les administrateurs techniques en cas de panne)")
+STAFF = gettext_lazy(
+    "Personne : traitement automatique (les administrateurs techniques en cas de panne)"
+)
 
 
 def _outbox_days() -> dt.timedelta:
@@ -42,67 +44,71 @@ def _confirm_days() -> dt.timedelta:
 
 class CoreHolder:
     key = "core"
-    label = _lazy("Messages et sécurité du site")
+    label = gettext_lazy("Messages et sécurité du site")
 
     @property
     def categories(self) -> list[DataCategory]:
         return [
             DataCategory(
                 key="core.outbox",
-                label=_lazy("Courriels qui vous sont envoyés"),
-                purpose=_lazy(
+                label=gettext_lazy("Courriels qui vous sont envoyés"),
+                purpose=gettext_lazy(
                     "Vous écrire : accusé de réception, réponse, nouvelles de votre demande."
                 ),
                 legal_basis=LegalBasis.PUBLIC_TASK,
                 audience=STAFF,
                 retention=_outbox_days(),
-                retention_rule=_lazy(
+                retention_rule=gettext_lazy(
                     "après l'envoi ; les messages en attente de confirmation "
                     "partent avec l'adresse non confirmée"
                 ),
             ),
             DataCategory(
                 key="core.confirmations",
-                label=_lazy("Adresses à confirmer"),
-                purpose=_lazy(
+                label=gettext_lazy("Adresses à confirmer"),
+                purpose=gettext_lazy(
                     "Ne vous écrire qu'une fois votre adresse confirmée : personne ne "
                     "peut faire écrire la ville à l'adresse d'un autre."
                 ),
                 legal_basis=LegalBasis.LEGITIMATE_INTEREST,
                 audience=STAFF,
                 retention=_confirm_days(),
-                retention_rule=_lazy(
+                retention_rule=gettext_lazy(
                     "si l'adresse n'est pas confirmée ; confirmée, elle est "
                     "effacée avec la demande qu'elle suit"
                 ),
             ),
             DataCategory(
                 key="core.ratelimits",
-                label=_lazy("Compteurs anti-abus (adresse IP de connexion)"),
-                purpose=_lazy("Limiter le nombre d'envois par connexion pour protéger le service."),
+                label=gettext_lazy("Compteurs anti-abus (adresse IP de connexion)"),
+                purpose=gettext_lazy(
+                    "Limiter le nombre d'envois par connexion pour protéger le service."
+                ),
                 legal_basis=LegalBasis.LEGITIMATE_INTEREST,
                 audience=STAFF,
                 retention=dt.timedelta(days=1),
             ),
             DataCategory(
                 key="core.idempotency",
-                label=_lazy("Réponses mémorisées des envois répétés"),
-                purpose=_lazy("Ne pas enregistrer deux fois un formulaire envoyé deux fois."),
+                label=gettext_lazy("Réponses mémorisées des envois répétés"),
+                purpose=gettext_lazy(
+                    "Ne pas enregistrer deux fois un formulaire envoyé deux fois."
+                ),
                 legal_basis=LegalBasis.LEGITIMATE_INTEREST,
                 audience=STAFF,
                 retention=IDEMPOTENCY_TTL,
             ),
             DataCategory(
                 key="core.access_log",
-                label=_lazy("Journal des consultations de vos données par les agents"),
-                purpose=_lazy(
+                label=gettext_lazy("Journal des consultations de vos données par les agents"),
+                purpose=gettext_lazy(
                     "Savoir qui a consulté vos coordonnées, quand et pourquoi ; "
                     "contrôle par le comité d'éthique des données."
                 ),
                 legal_basis=LegalBasis.LEGAL_OBLIGATION,
-                audience=_lazy("Vous, et le comité d'éthique des données"),
+                audience=gettext_lazy("Vous, et le comité d'éthique des données"),
                 retention=access_log.RETENTION,
-                retention_rule=_lazy(
+                retention_rule=gettext_lazy(
                     "ne contient pas votre adresse, seulement une empreinte "
                     "chiffrée ; il ne peut être ni modifié ni effacé avant"
                 ),

@@ -64,7 +64,10 @@ _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
 
 class FetchError(ParvisError):
-    """The URL was refused or the fetch failed; ``code`` says which (safe to show)."""
+    """The URL was refused or the fetch failed; ``code`` says which (safe to show), and
+    ``status`` the HTTP status when the server answered with an error (code ``http_status``)."""
+
+    status: int | None = None
 
 
 @dataclass(frozen=True)
@@ -283,11 +286,13 @@ def safe_fetch(
                         redirects=redirects,
                     )
                 if not 200 <= response.status_code < 300:
-                    raise _refused(
+                    error = _refused(
                         _("Le serveur a répondu par une erreur (%(status)d).")
                         % {"status": response.status_code},
                         "http_status",
                     )
+                    error.status = response.status_code
+                    raise error
                 content = _read_capped(response, max_bytes, started, deadline)
                 return FetchResult(
                     url=current,

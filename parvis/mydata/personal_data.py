@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from parvis.core.personal_data import DataCategory, ErasureReport, HeldItem, Identity, LegalBasis
 from parvis.mydata.models import AccessRequest, ExportArchive
@@ -23,25 +23,25 @@ def _request_retention() -> dt.timedelta:
 
 class MydataHolder:
     key = "mydata"
-    label = _lazy("Mes données")
+    label = _("Mes données")
 
     @property
     def categories(self) -> list[DataCategory]:
         return [
             DataCategory(
                 key="mydata.access",
-                label=_lazy("Demandes d'accès à « Mes données » (lien ou code à usage unique)"),
-                purpose=_lazy("Vérifier que c'est bien vous avant de montrer vos données."),
+                label=_("Demandes d'accès à « Mes données » (lien ou code à usage unique)"),
+                purpose=_("Vérifier que c'est bien vous avant de montrer vos données."),
                 legal_basis=LegalBasis.LEGAL_OBLIGATION,
-                audience=_lazy("Personne : traitement automatique"),
+                audience=_("Personne : traitement automatique"),
                 retention=_request_retention(),
             ),
             DataCategory(
                 key="mydata.exports",
-                label=_lazy("Exports de vos données (fichier ZIP)"),
-                purpose=_lazy("Vous remettre une copie de vos données (droit à la portabilité)."),
+                label=_("Exports de vos données (fichier ZIP)"),
+                purpose=_("Vous remettre une copie de vos données (droit à la portabilité)."),
                 legal_basis=LegalBasis.LEGAL_OBLIGATION,
-                audience=_lazy("Vous seul, par le lien de téléchargement"),
+                audience=_("Vous seul, par le lien de téléchargement"),
                 retention=dt.timedelta(days=settings.PARVIS_MYDATA_EXPORT_DAYS),
             ),
         ]

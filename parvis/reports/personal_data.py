@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from parvis.core.notifications import address_confirmations_forget
 from parvis.core.personal_data import (
@@ -30,28 +30,36 @@ def _email_days() -> dt.timedelta:
 
 class ReportsHolder:
     key = "reports"
-    label = _lazy("Signalements")
+    label = gettext_lazy("Signalements")
 
     @property
     def categories(self) -> list[DataCategory]:
         return [
             DataCategory(
                 key="reports.reporter_email",
-                label=_lazy("Courriel de la personne qui signale (abonnement aux nouvelles)"),
-                purpose=_lazy("Vous prévenir de chaque étape du traitement de votre signalement."),
+                label=gettext_lazy(
+                    "Courriel de la personne qui signale (abonnement aux nouvelles)"
+                ),
+                purpose=gettext_lazy(
+                    "Vous prévenir de chaque étape du traitement de votre signalement."
+                ),
                 legal_basis=LegalBasis.PUBLIC_TASK,
-                audience=_lazy("Les agents du service chargé du signalement (jamais publié)"),
+                audience=gettext_lazy(
+                    "Les agents du service chargé du signalement (jamais publié)"
+                ),
                 retention=_email_days(),
-                retention_rule=_lazy("après la clôture du signalement"),
+                retention_rule=gettext_lazy("après la clôture du signalement"),
                 public_anonymised=True,
             ),
             DataCategory(
                 key="reports.contribution",
-                label=_lazy("Signalement : description, lieu, photos (sans métadonnées)"),
-                purpose=_lazy("Faire réparer le problème et informer les habitants de son suivi."),
+                label=gettext_lazy("Signalement : description, lieu, photos (sans métadonnées)"),
+                purpose=gettext_lazy(
+                    "Faire réparer le problème et informer les habitants de son suivi."
+                ),
                 legal_basis=LegalBasis.PUBLIC_TASK,
-                audience=_lazy("Public (sauf s'il est masqué par un modérateur)"),
-                retention_rule=_lazy(
+                audience=gettext_lazy("Public (sauf s'il est masqué par un modérateur)"),
+                retention_rule=gettext_lazy(
                     "publié tant que le service en garde l'historique ; à l'effacement, votre "
                     "courriel et votre numéro sont retirés du texte, le signalement reste anonyme"
                 ),
@@ -59,11 +67,11 @@ class ReportsHolder:
             ),
             DataCategory(
                 key="reports.supports",
-                label=_lazy("Soutiens « moi aussi » et signalements d'abus"),
-                purpose=_lazy("Compter une seule fois chaque personne qui soutient."),
+                label=gettext_lazy("Soutiens « moi aussi » et signalements d'abus"),
+                purpose=gettext_lazy("Compter une seule fois chaque personne qui soutient."),
                 legal_basis=LegalBasis.PUBLIC_TASK,
-                audience=_lazy("Personne : seul le nombre de soutiens est publié"),
-                retention_rule=_lazy(
+                audience=gettext_lazy("Personne : seul le nombre de soutiens est publié"),
+                retention_rule=gettext_lazy(
                     "une empreinte chiffrée de la connexion, qui ne permet pas de vous "
                     "retrouver, conservée avec le signalement"
                 ),

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from parvis.content.models.pages import TERM
+from parvis.content.models.urls import DefaultSiteUrlMixin
 
 # The sections of a door, in page order: (model name, heading).
 DOOR_SECTIONS = (
@@ -27,7 +28,7 @@ DOOR_SECTIONS = (
 )
 
 
-class DoorPage(Page):
+class DoorPage(DefaultSiteUrlMixin, Page):
     """An audience's landing page, composed by editors."""
 
     intro = models.TextField(_("introduction"))

@@ -21,6 +21,7 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences, stream_text
+from parvis.content.models.urls import DefaultSiteUrlMixin
 
 REVIEW_AFTER_DAYS = 365
 PAGE_SIZE = 20
@@ -80,7 +81,7 @@ def in_locale(pages: Any, locale: Locale) -> Any:
     return pages.filter(locale=Locale.get_default())
 
 
-class HomePage(LocaleFallbackMixin, Page):
+class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     """The portal's front door: a question box first, then what people ask and discover."""
 
     intro = models.CharField(_("accroche"), max_length=250, blank=True)
@@ -119,7 +120,7 @@ class HomePage(LocaleFallbackMixin, Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(DefaultSiteUrlMixin, Page):
     """A plain page: accessibility statement, legal notice, personal data policy."""
 
     body = RichTextField(_("contenu"))
@@ -153,7 +154,7 @@ def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
     return [*ordered, (str(_("Autres démarches")), others)] if others else ordered
 
 
-class FicheIndexPage(LocaleFallbackMixin, Page):
+class FicheIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     """All Fiches, grouped by theme, paginated."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -191,7 +192,7 @@ class StepBlock(blocks.StructBlock):
         label = _("Étape")
 
 
-class FichePage(Page):
+class FichePage(DefaultSiteUrlMixin, Page):
     """A question-first answer: the question is the title, the short answer comes first."""
 
     short_answer = models.CharField(
@@ -303,6 +304,7 @@ class FichePage(Page):
         ("audiences", TERM),
         ("themes", TERM),
         ("quartiers", TERM),
+        ("communes", TERM),
     )
 
     class Meta:
@@ -396,7 +398,7 @@ class FichePlace(Orderable):
     panels = [PageChooserPanel("lieu", "content.LieuPage")]
 
 
-class ParcoursIndexPage(LocaleFallbackMixin, Page):
+class ParcoursIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -413,7 +415,7 @@ class ParcoursIndexPage(LocaleFallbackMixin, Page):
         return context
 
 
-class ParcoursPage(Page):
+class ParcoursPage(DefaultSiteUrlMixin, Page):
     """A journey ("Je m'installe à Nantes"): ordered steps, each pointing to a Fiche."""
 
     intro = models.TextField(_("introduction"))

@@ -26,6 +26,7 @@ from parvis.content.models.pages import (
     LocaleFallbackMixin,
     paginate,
 )
+from parvis.content.models.urls import DefaultSiteUrlMixin
 from parvis.core.pagecache import page_cache_limit
 
 
@@ -59,7 +60,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("dimanche")
 
 
-class LieuIndexPage(LocaleFallbackMixin, Page):
+class LieuIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     """All places, filterable by kind and quartier, with their status right now."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -97,7 +98,7 @@ class LieuIndexPage(LocaleFallbackMixin, Page):
         return context
 
 
-class LieuPage(Page):
+class LieuPage(DefaultSiteUrlMixin, Page):
     """A place residents go to: address, contact, accessibility and opening hours."""
 
     kind = models.CharField(_("type de lieu"), max_length=30, choices=LieuKind.choices)
@@ -180,6 +181,7 @@ class LieuPage(Page):
     subpage_types: list[str] = []
     certified_display = (
         ("quartier", TERM),
+        ("commune", TERM),
         ("opening_rules", OPENING_RULE),
         ("opening_exceptions", OPENING_EXCEPTION),
     )

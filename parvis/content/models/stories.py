@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences, stream_text
 from parvis.content.models.pages import TERM, LocaleFallbackMixin, paginate
+from parvis.content.models.urls import DefaultSiteUrlMixin
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -29,7 +30,7 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Citation")
 
 
-class RecitIndexPage(LocaleFallbackMixin, Page):
+class RecitIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -55,7 +56,7 @@ class RecitIndexPage(LocaleFallbackMixin, Page):
         return context
 
 
-class RecitPage(Page):
+class RecitPage(DefaultSiteUrlMixin, Page):
     """A story of the territory: a neighbourhood, a place, a project."""
 
     intro = models.TextField(_("chapeau"))
@@ -97,7 +98,7 @@ class RecitPage(Page):
         return {"short_answer": self.intro, "body": stream_text(self.body)}
 
 
-class ActualiteIndexPage(LocaleFallbackMixin, Page):
+class ActualiteIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -114,7 +115,7 @@ class ActualiteIndexPage(LocaleFallbackMixin, Page):
         return context
 
 
-class ActualitePage(Page):
+class ActualitePage(DefaultSiteUrlMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(_("chapeau"))
     body = RichTextField(_("contenu"))

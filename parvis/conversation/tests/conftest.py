@@ -33,7 +33,7 @@ def service_y(db) -> Service:  # noqa: ANN001
 @pytest.fixture
 def make_fiche(db) -> Callable[..., FichePage]:  # noqa: ANN001
     def make(title: str, short_answer: str, service: Service | None = None) -> FichePage:
-        parent = FicheIndexPage.objects.get()
+        parent = FicheIndexPage.objects.first()  # the metropolitan one (communes have theirs)
         fiche = FichePage(title=title, short_answer=short_answer, service=service)
         parent.add_child(instance=fiche)
         fiche.save_revision().publish()

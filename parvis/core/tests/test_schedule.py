@@ -55,6 +55,10 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.networks.tasks.feeds_read_task",
         "parvis.networks.tasks.events_purge_task",
         "parvis.mydata.tasks.personal_data_purge_task",
+        "parvis.audience.tasks.audience_rollup_task",
+        "parvis.audience.tasks.audience_purge_task",
+        "parvis.federation.tasks.federation_deliver_task",
+        "parvis.federation.tasks.federation_deliveries_purge_task",
     }
 
 
