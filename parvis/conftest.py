@@ -59,6 +59,16 @@ def _audience_views_forgotten_at_exit() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _french_after_each_test() -> Iterator[None]:
+    """A request to /en/… leaves English active in the thread: the next test starts in French."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache() -> None:
     """Each test starts with no cached page: its rolled-back rows must not be served later."""
     from parvis.core.pagecache import page_cache_forget

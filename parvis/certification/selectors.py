@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from wagtail.models import Site
 
 from parvis.certification import tree
 from parvis.certification.canonical import b64
@@ -82,9 +85,28 @@ def page_entry_latest(*, page_id: int) -> LogEntry | None:
     return LogEntry.objects.filter(subject=f"page:{page_id}").order_by("-index").first()
 
 
-def entries_for_path(*, path: str) -> list[LogEntry]:
-    """Every certified version published at ``path``, newest first."""
-    return list(LogEntry.objects.filter(path=path).order_by("-index").defer("statement", "text"))
+def entries_for_path(*, path: str, other_sites: bool = True) -> list[LogEntry]:
+    """Every certified version published at ``path``, newest first. ``other_sites=False``
+    leaves out what was signed at another site of this install (each commune's site has its own
+    "/demarches/"): the default site is the one the verifier serves."""
+    entries = LogEntry.objects.filter(path=path).order_by("-index")
+    if other_sites:
+        return list(entries.defer("statement", "text"))
+    elsewhere = {
+        host
+        for hostname, port in Site.objects.filter(is_default_site=False).values_list(
+            "hostname", "port"
+        )
+        for host in (hostname, f"{hostname}:{port}")
+    }
+    if not elsewhere:
+        return list(entries.defer("statement", "text"))
+    found = []
+    for entry in entries.defer("text"):
+        url = json.loads(bytes(entry.statement)).get("url") or ""
+        if urlsplit(url).netloc not in elsewhere:
+            found.append(entry)
+    return found
 
 
 def entries_for_file(*, sha256: str) -> list[LogEntry]:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from parvis.certification import merkle, note, tree
 from parvis.certification.canonical import canonical, normalise, sha256_hex
@@ -39,7 +39,13 @@ def _page_location(page: Page) -> tuple[str, str]:
     if not path and page.depth >= 2:
         path = "/" + "".join(f"{part}/" for part in page.url_path.strip("/").split("/")[1:])
     path = path or ""
-    return path, f"{settings.BASE_URL}{path}" if path else ""
+    # A page of another site than the default one (a commune's) is signed at its site's address.
+    origin = settings.BASE_URL
+    if parts and parts[0] is not None and parts[1]:
+        site = Site.objects.filter(pk=parts[0]).only("is_default_site").first()
+        if site is not None and not site.is_default_site:
+            origin = parts[1].rstrip("/")
+    return path, f"{origin}{path}" if path else ""
 
 
 def checkpoint_sign(*, size: int, root: bytes) -> Checkpoint:

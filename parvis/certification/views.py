@@ -145,7 +145,7 @@ def _path_of(url: str) -> str:
 def _versions(path: str) -> list[dict[str, Any]]:
     keys = selectors.keys_document()
     versions = []
-    for found in selectors.entries_for_path(path=path)[:50]:
+    for found in selectors.entries_for_path(path=path, other_sites=False)[:50]:
         try:
             bundle_verify(selectors.bundle_for(found), keys)
             valid = True
@@ -214,7 +214,7 @@ def _certified_elsewhere(path: str) -> str:
     language = translation.get_language_from_path(path)
     if language and language != settings.LANGUAGE_CODE:
         original = path.removeprefix(f"/{language}")
-        if selectors.entries_for_path(path=original):
+        if selectors.entries_for_path(path=original, other_sites=False):
             return original
     return ""
 

@@ -80,9 +80,9 @@ def commune_site_ensure(*, commune: Commune, hostname: str = "", port: int = 0) 
             slug=f"accueil-{commune.slug}",
             intro=_("Une question ? La Ville vous répond."),
             locale=locale,
+            live=False,
         )
         Page.get_first_root_node().add_child(instance=home)
-        home.save_revision().publish()
         default = Site.objects.filter(is_default_site=True).first()
         site = Site.objects.create(
             hostname=hostname or commune_hostname(commune),
@@ -91,6 +91,8 @@ def commune_site_ensure(*, commune: Commune, hostname: str = "", port: int = 0) 
             site_name=home.title,
             is_default_site=False,
         )
+        # Published once its Site exists, so that it is signed at the commune's address.
+        home.save_revision().publish()
         commune.site = site
         commune.save(update_fields=["site"])
         created = True

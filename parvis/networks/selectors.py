@@ -98,10 +98,13 @@ def lieux_matcher() -> Callable[[str], int | None]:
         where = f" {normalise(location)} "
         if not where.strip():
             return None
-        for title, street, pk in lieux:
-            if (len(title) >= 5 and f" {title} " in where) or (
-                len(street) >= 8 and f" {street} " in where
-            ):
+        # A name first (two places may share a street: a conseiller numérique in a maison de
+        # quartier), then a street.
+        for title, _street, pk in lieux:
+            if len(title) >= 5 and f" {title} " in where:
+                return pk
+        for _title, street, pk in lieux:
+            if len(street) >= 8 and f" {street} " in where:
                 return pk
         return None
 

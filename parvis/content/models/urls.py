@@ -30,3 +30,6 @@ class DefaultSiteUrlMixin:
         if request is None and current_site is None:
             current_site = _default.get()
         return super().get_url(request=request, current_site=current_site)  # type: ignore[misc]
+
+    # Wagtail binds ``url`` to its own get_url: bind it to this one.
+    url = property(get_url)
