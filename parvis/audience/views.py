@@ -11,10 +11,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -26,8 +24,7 @@ from parvis.audience.commitments import (
     services_with_commitments,
 )
 from parvis.audience.selectors import audience_open_data, audience_top_pages
-from parvis.certification.models import ExportSnapshot
-from parvis.certification.services import export_snapshot
+from parvis.certification.open_data import certified_file_response
 
 
 def _json(produce: Callable[[], object]) -> Callable[[], bytes]:
@@ -103,24 +100,9 @@ def _open_data(request: HttpRequest, route: str) -> HttpResponse:
     """Today's certified snapshot of the file (or a past day's, ``?periode=YYYY-MM-DD``),
     signed in the transparency log like every open-data file of the city."""
     name, content_type, produce = _OPEN_DATA[route]
-    with translation.override(settings.LANGUAGE_CODE):  # one file whatever the page language
-        url = f"{settings.BASE_URL}{reverse(route)}"
-        period = request.GET.get("periode", "")
-        if period:
-            snapshot = ExportSnapshot.objects.filter(url=url, period=period[:20]).first()
-            if snapshot is None:
-                raise Http404
-        else:
-            snapshot = export_snapshot(
-                url=url, name=name, content_type=content_type, produce=produce
-            )
-    response = HttpResponse(
-        bytes(snapshot.content), content_type=f"{snapshot.content_type}; charset=utf-8"
+    return certified_file_response(
+        request, route=route, name=name, content_type=content_type, produce=produce
     )
-    response["Content-Disposition"] = f'attachment; filename="{snapshot.name}"'
-    proof = reverse("certification_bundle", args=[snapshot.entry_index])
-    response["Link"] = f'<{proof}>; rel="describedby"; type="application/json"'
-    return response
 
 
 @require_GET

@@ -17,15 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from parvis.certification.models import ExportSnapshot
-from parvis.certification.services import export_snapshot
+from parvis.certification.open_data import certified_file_response
 from parvis.content.models import Quartier
 from parvis.core.text import xml_safe
 from parvis.listening.models import FieldQuestion
@@ -134,24 +133,9 @@ _OPEN_DATA = {
 def _open_data(request: HttpRequest, route: str) -> HttpResponse:
     """Today's certified snapshot (or a past day's: ``?periode=AAAA-MM-JJ``), with its proof."""
     name, content_type, produce = _OPEN_DATA[route]
-    with translation.override(settings.LANGUAGE_CODE):  # one file whatever the page language
-        url = f"{settings.BASE_URL}{reverse(route)}"
-        period = request.GET.get("periode", "")
-        if period:
-            snapshot = ExportSnapshot.objects.filter(url=url, period=period[:20]).first()
-            if snapshot is None:
-                raise Http404
-        else:
-            snapshot = export_snapshot(
-                url=url, name=name, content_type=content_type, produce=produce
-            )
-    response = HttpResponse(
-        bytes(snapshot.content), content_type=f"{snapshot.content_type}; charset=utf-8"
+    return certified_file_response(
+        request, route=route, name=name, content_type=content_type, produce=produce
     )
-    response["Content-Disposition"] = f'attachment; filename="{snapshot.name}"'
-    proof = reverse("certification_bundle", args=[snapshot.entry_index])
-    response["Link"] = f'<{proof}>; rel="describedby"; type="application/json"'
-    return response
 
 
 def opendata_json(request: HttpRequest) -> HttpResponse:

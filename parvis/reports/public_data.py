@@ -6,18 +6,15 @@ import csv
 import io
 import json
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from parvis.certification.models import ExportSnapshot
-from parvis.certification.services import export_snapshot
+from parvis.certification.open_data import certified_file_response
 from parvis.content.models import Quartier
 from parvis.core.text import xml_safe
 from parvis.reports.models import Report
@@ -109,24 +106,9 @@ def _open_data(request: HttpRequest, route: str) -> HttpResponse:
     transparency log; the response links the proof (``Link: …; rel="describedby"``).
     """
     name, content_type, produce = _OPEN_DATA[route]
-    with translation.override(settings.LANGUAGE_CODE):  # one file whatever the page language
-        url = f"{settings.BASE_URL}{reverse(route)}"
-        period = request.GET.get("periode", "")
-        if period:
-            snapshot = ExportSnapshot.objects.filter(url=url, period=period[:20]).first()
-            if snapshot is None:
-                raise Http404
-        else:
-            snapshot = export_snapshot(
-                url=url, name=name, content_type=content_type, produce=produce
-            )
-    response = HttpResponse(
-        bytes(snapshot.content), content_type=f"{snapshot.content_type}; charset=utf-8"
+    return certified_file_response(
+        request, route=route, name=name, content_type=content_type, produce=produce
     )
-    response["Content-Disposition"] = f'attachment; filename="{snapshot.name}"'
-    proof = reverse("certification_bundle", args=[snapshot.entry_index])
-    response["Link"] = f'<{proof}>; rel="describedby"; type="application/json"'
-    return response
 
 
 def opendata_json(request: HttpRequest) -> HttpResponse:
