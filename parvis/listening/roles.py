@@ -1,5 +1,5 @@
 """The "Porteurs de projet" role: project leads who ask questions, moderate their remarks and
-publish what the city did. Created after each migrate (the permissions exist by then)."""
+publish what the city did. Created after each migrate."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ _LEAD_PERMS = [
 
 def listening_roles_ensure(**kwargs: Any) -> None:
     """Give project leads (and moderators) the permissions of "Une minute pour…"."""
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group
 
-    if not Permission.objects.filter(
-        content_type__app_label="listening", codename="change_fieldanswer"
-    ).exists():
-        return  # the permissions are created by the same post_migrate; next time
+    # Our handler may run before auth's: make sure this app's permissions exist first (a first
+    # `parvis setup` must create the role, not the second one).
+    sender = kwargs.get("sender")
+    if sender is not None:
+        create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
     for group in (PROJECT_LEADS, MODERATORS):
         role_grant(group_name=group, app_label="listening", codenames=_LEAD_PERMS)
         role_grant(group_name=group, app_label="wagtailadmin", codenames=["access_admin"])
