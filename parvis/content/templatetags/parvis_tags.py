@@ -72,9 +72,13 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
     current = context.get("page")
     items = []
     if site is not None:
-        # The sections of the default language, each in the reader's language when translated.
+        # The sections of the default language, each in the reader's language when translated
+        # (the active locale looked up once, not once per section as ``Page.localized`` does).
+        active = Locale.get_active()
         for section in site.root_page.get_children().live().public().in_menu():
-            child = section.localized
+            child = section
+            if section.locale_id != active.pk:
+                child = section.get_translation_or_none(active) or section
             is_current = isinstance(current, Page) and current.path.startswith(child.path)
             items.append(
                 {"url": child.get_url(request), "title": child.title, "current": is_current}
