@@ -61,8 +61,9 @@ def on_commune_change(sender: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from parvis.answers.models import LexiconEntry
+    from parvis.answers.models import LexiconEntry, SearchDocument
     from parvis.content.models import Audience, Commune
+    from parvis.core.pagecache import page_cache_invalidate
 
     page_published.connect(on_published, dispatch_uid="answers-published")
     page_unpublished.connect(on_unpublished, dispatch_uid="answers-unpublished")
@@ -73,3 +74,9 @@ def connect() -> None:
     post_delete.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience-d")
     post_save.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune")
     post_delete.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune-d")
+    # Pages show the index (the discovery lists are drawn from it): any indexed object another
+    # app publishes (a group, an event…) draws a new page generation, as a page does.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            page_cache_invalidate, sender=SearchDocument, dispatch_uid=f"answers-pages-{id(signal)}"
+        )

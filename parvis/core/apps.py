@@ -13,9 +13,11 @@ class CoreConfig(AppConfig):
 
         from parvis.core.checks import media_urls_check, trusted_proxies_check
         from parvis.core.pagecache import page_cache_connect
+        from parvis.core.published import published_connect
         from parvis.core.schedule import schedule_connect, schedule_discover
 
         page_cache_connect()
+        published_connect()
         checks.register(trusted_proxies_check, checks.Tags.security)
         # Pillow's own decompression-bomb guard, at the portal's cap (it warns above it and
         # refuses above twice it; photo checks turn the warning into an error).

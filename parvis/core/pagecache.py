@@ -98,13 +98,17 @@ def page_cache_invalidate(**_signal_kwargs: Any) -> None:
 
 def page_cache_forget() -> None:
     """Forget every cached page now (a new generation), whatever transaction is open."""
+    from parvis.core.published import generation_forget
+
     try:
         caches[CACHE_ALIAS].set(_GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:  # an unreachable cache must not fail a publication
         logger.exception("page cache: could not draw a new generation")
+    generation_forget()
 
 
-def _generation() -> str:
+def page_cache_generation() -> str:
+    """The current publication generation, shared by every process (see the module)."""
     cache = caches[CACHE_ALIAS]
     generation = cache.get(_GENERATION_KEY)
     if generation is None:  # evicted or first start: a fresh token never revives old entries
@@ -206,7 +210,7 @@ class PageCacheMiddleware:
         if query is None:
             return None
         try:
-            key = _key(request, _generation())
+            key = _key(request, page_cache_generation())
             stored = caches[CACHE_ALIAS].get(key)
         except Exception:  # a cache outage degrades to rendering, never to an error page
             logger.exception("page cache: read failed")

@@ -11,9 +11,11 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from parvis.answers.selectors import documents_published
 from parvis.content.models import Audience, LieuPage, Quartier, Theme
+from parvis.core.published import published_memo
 from parvis.discovery.feed import SIZE, About, Item, Pick, Vocabulary, feed_build
 
 # Kinds never offered for discovery: legal pages and imported national documents (no facets).
@@ -47,7 +49,11 @@ def _date(value: Any) -> dt.date | None:
 
 
 def catalogue() -> list[Item]:
-    """Everything the feed may show, from the answer index."""
+    """Everything the feed may show, from the answer index (built once per publication)."""
+    return published_memo(("discovery-catalogue",), _catalogue_build)
+
+
+def _catalogue_build() -> list[Item]:
     items = []
     for doc in documents_published():
         if doc.kind in EXCLUDED_KINDS:
@@ -76,6 +82,10 @@ def catalogue() -> list[Item]:
 
 def vocabulary() -> Vocabulary:
     """Names of the terms and the sensitive themes, as editors last published them."""
+    return published_memo(("discovery-vocabulary",), _vocabulary_build)
+
+
+def _vocabulary_build() -> Vocabulary:
     themes = list(Theme.objects.all())
     return Vocabulary(
         themes={t.slug: t.name for t in themes},
@@ -93,7 +103,15 @@ def _terms(page: Any, name: str) -> frozenset[str]:
 
 
 def about_page(page: Any) -> About:
-    """What a Wagtail page is about (its themes, quartiers and audiences)."""
+    """What a Wagtail page is about (its themes, quartiers and audiences).
+
+    Kept once per publication for a live page (a draft shown in preview is read afresh)."""
+    if not getattr(page, "pk", None) or not page.live or page.has_unpublished_changes:
+        return _about_page_build(page)
+    return published_memo(("discovery-about", page.pk), lambda: _about_page_build(page))
+
+
+def _about_page_build(page: Any) -> About:
     from parvis.answers.documents import page_key
 
     specific = getattr(page, "specific", page)
@@ -144,7 +162,17 @@ def discovery_feed(
     """The discovery list of a page (or screen) for ``day`` (default: today in Europe/Paris).
 
     Urban screens call it with ``About(key="ecran:<id>", quartiers=frozenset({slug}))``.
+    The list of a day, a subject and no personal choice is the same for everyone: it is built
+    once per publication (and language: its reasons are written in it).
     """
+    if preferences is None and items is None and vocab is None:
+        day = day or timezone.localdate()
+        return published_memo(
+            ("discovery-feed", about, day, size, get_language()),
+            lambda: feed_build(
+                items=catalogue(), about=about, vocab=vocabulary(), day=day, size=size
+            ),
+        )
     return feed_build(
         items=catalogue() if items is None else items,
         about=about,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from parvis.content.hours import format_hour
+from parvis.core.published import published_memo
 from parvis.core.typography import french_spacing
 
 register = template.Library()
@@ -64,25 +65,40 @@ APP_SECTIONS = (
 )
 
 
+def _menu_sections(site: Site, request: HttpRequest) -> list[tuple[str, str, str]]:
+    """(url, title, tree path) of the site root's live, public, in-menu sections, once per
+    publication, site and language."""
+
+    def build() -> list[tuple[str, str, str]]:
+        # The sections of the default language, each in the reader's language when translated
+        # (the active locale looked up once, not once per section as ``Page.localized`` does).
+        active = Locale.get_active()
+        sections = []
+        for section in site.root_page.get_children().live().public().in_menu():
+            child = section
+            if section.locale_id != active.pk:
+                child = section.get_translation_or_none(active) or section
+            sections.append((child.get_url(request), child.title, child.path))
+        return sections
+
+    return published_memo(("menu", site.pk, get_language()), build)
+
+
 @register.inclusion_tag("components/_main_nav.html", takes_context=True)
 def portal_nav(context: template.Context) -> dict[str, Any]:
     """The site root's live, public, in-menu children, the current section marked."""
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     current = context.get("page")
-    items = []
-    if site is not None:
-        # The sections of the default language, each in the reader's language when translated
-        # (the active locale looked up once, not once per section as ``Page.localized`` does).
-        active = Locale.get_active()
-        for section in site.root_page.get_children().live().public().in_menu():
-            child = section
-            if section.locale_id != active.pk:
-                child = section.get_translation_or_none(active) or section
-            is_current = isinstance(current, Page) and current.path.startswith(child.path)
-            items.append(
-                {"url": child.get_url(request), "title": child.title, "current": is_current}
-            )
+    current_path = current.path if isinstance(current, Page) else None
+    items = [
+        {
+            "url": url,
+            "title": title,
+            "current": current_path is not None and current_path.startswith(tree_path),
+        }
+        for url, title, tree_path in (_menu_sections(site, request) if site is not None else [])
+    ]
     path = getattr(request, "path", "")
     for name, title in APP_SECTIONS:
         try:
@@ -99,9 +115,15 @@ def legal_pages(context: template.Context) -> dict[str, Page]:
     root = _default_root(context.get("request"))
     if root is None:
         return {}
-    found = {p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())}
-    # Each in the reader's language when it is translated.
-    return {key: found[slug].localized for key, slug in LEGAL_SLUGS.items() if slug in found}
+
+    def build() -> dict[str, Page]:
+        found = {
+            p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())
+        }
+        # Each in the reader's language when it is translated.
+        return {key: found[slug].localized for key, slug in LEGAL_SLUGS.items() if slug in found}
+
+    return published_memo(("legal-pages", root.pk, get_language()), build)
 
 
 @register.simple_tag(takes_context=True)
@@ -110,8 +132,12 @@ def section_page(context: template.Context, model_name: str) -> Page | None:
     root = _default_root(context.get("request"))
     if root is None:
         return None
-    found = root.get_children().live().filter(content_type__model=model_name.lower()).first()
-    return found.localized if found is not None else None
+
+    def build() -> Page | None:
+        found = root.get_children().live().filter(content_type__model=model_name.lower()).first()
+        return found.localized if found is not None else None
+
+    return published_memo(("section-page", root.pk, model_name.lower(), get_language()), build)
 
 
 @register.simple_tag
@@ -171,6 +197,19 @@ def verbose_name(obj: Any) -> str:
     return str(meta.verbose_name) if meta else ""
 
 
+def _translation_url(page: Page, code: str, request: HttpRequest) -> str | None:
+    """The address of ``page``'s live translation into ``code``, once per publication."""
+
+    def build() -> str | None:
+        locale = Locale.objects.filter(language_code=code).first()
+        translation = page.get_translation_or_none(locale) if locale else None
+        if translation is not None and translation.pk != page.pk and translation.live:
+            return translation.get_url(request)
+        return None
+
+    return published_memo(("translation-url", page.pk, code, request.get_host()), build)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context: template.Context, request: HttpRequest) -> list[dict[str, Any]]:
     """This page in each interface language: [{code, name, url, current}, …].
@@ -183,11 +222,8 @@ def language_links(context: template.Context, request: HttpRequest) -> list[dict
     links = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(request.get_full_path(), code)
-        if isinstance(page, Page):
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.pk != page.pk and translation.live:
-                url = translation.get_url(request) or url
+        if isinstance(page, Page) and page.pk:
+            url = _translation_url(page, code, request) or url
         links.append(
             {
                 "code": code,

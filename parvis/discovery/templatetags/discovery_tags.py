@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from parvis.content.hours import PARIS
 from parvis.core.pagecache import page_cache_limit
+from parvis.core.published import published_memo
 from parvis.discovery import selectors
 from parvis.discovery.feed import About
 from parvis.discovery.preferences import preferences_read
@@ -39,7 +40,10 @@ def _feed(context: template.Context, about: About) -> dict[str, Any]:
             themes=set(vocab.themes) - set(vocab.sensitive),
         )
     page_cache_limit(_seconds_to_midnight())  # the list changes with the day
-    picks = selectors.discovery_feed(about=about, preferences=chosen, vocab=vocab)
+    # Without a person's choice, the day's list of this subject (kept once per publication).
+    picks = selectors.discovery_feed(
+        about=about, preferences=chosen, vocab=vocab if chosen is not None else None
+    )
     return {
         "picks": picks,
         "request": request,
@@ -71,4 +75,7 @@ def quartiers_links() -> dict[str, Any]:
     """Links to every quartier page (home page, footer of lists)."""
     from parvis.content.models import Quartier
 
-    return {"quartiers": Quartier.objects.order_by("name")}
+    quartiers = published_memo(
+        ("quartiers-links",), lambda: list(Quartier.objects.order_by("name").values("slug", "name"))
+    )
+    return {"quartiers": quartiers}

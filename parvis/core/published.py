@@ -1,0 +1,101 @@
+"""What pages derive from published content, computed once per publication rather than per view.
+
+Navigation, the legal links, the quartiers, the discovery catalogue and the lists of the home
+page are the same for every visitor until an editor publishes something: recomputing them on
+each request was most of an uncached page's queries. :func:`published_memo` keeps such a value
+in the process's memory under the *publication generation*, the token that
+:mod:`parvis.core.pagecache` draws again whenever anything pages show changes (publish,
+unpublish, move, delete, snippets, images, documents, sites, locales, view restrictions, the
+answer index and the transparency log, each connected to ``page_cache_invalidate``).
+
+This is not a cache of responses: each request still renders its page, with its own CSRF token,
+opening status and person's choices; only values computed from published rows alone are kept.
+
+Across processes: the generation lives in the ``pages`` cache alias (Redis, or files shared by
+the workers of a machine), which every process reads once per request (and again after it
+publishes), so a publication in one process makes every other process recompute at its next
+request. A value is computed from the rows committed when it is built; a value built while a
+publication commits is built under the generation drawn before the commit, which the commit
+replaces (``page_cache_invalidate`` draws again on commit). Inside an open transaction of its
+own (an editor's publication in progress, which could roll back) nothing is kept or read.
+Entries are bounded (least recently used first out) and die with the generation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.core.signals import request_started
+from django.db import connection
+
+T = TypeVar("T")
+
+MAX_ENTRIES = 2048
+
+_entries: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_kept_generation: list[str] = [""]  # the generation the entries were computed under
+_lock = threading.Lock()
+_local = threading.local()  # this request's generation, read once per request
+
+
+def generation_forget(**_signal_kwargs: Any) -> None:
+    """Read the generation again at next use (a new request, or this process published)."""
+    _local.generation = None
+
+
+def _generation() -> str:
+    from parvis.core.pagecache import page_cache_generation
+
+    current = getattr(_local, "generation", None)
+    if current is None:
+        current = _local.generation = page_cache_generation()
+    return current
+
+
+def _in_own_transaction() -> bool:
+    """True inside an atomic block that is not a test case's wrapping one."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def published_memo(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()``, computed once per publication generation and ``key`` in this process.
+
+    ``key`` names the value and everything it depends on besides published rows (the language,
+    the host, the day…). ``build`` must read only published content and return a value that no
+    caller mutates.
+    """
+    if _in_own_transaction():
+        return build()
+    try:
+        generation = _generation()
+    except Exception:  # an unreachable generation store: compute, never fail the page
+        return build()
+    with _lock:
+        if _kept_generation[0] != generation:  # a publication: every kept value is stale
+            _entries.clear()
+            _kept_generation[0] = generation
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]
+    value = build()
+    with _lock:
+        if _kept_generation[0] == generation:
+            _entries[key] = value
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return value
+
+
+def published_memo_clear() -> None:
+    """Forget every kept value of this process (tests, a restored database)."""
+    with _lock:
+        _entries.clear()
+        _kept_generation[0] = ""
+    generation_forget()
+
+
+def published_connect() -> None:
+    request_started.connect(generation_forget, dispatch_uid="published-generation")
