@@ -71,7 +71,7 @@ def published_memo(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
         return build()
     try:
         generation = _generation()
-    except Exception:  # an unreachable generation store: compute, never fail the page
+    except Exception:  # noqa: BLE001 — an unreachable generation store: compute, never fail
         return build()
     with _lock:
         if _kept_generation[0] != generation:  # a publication: every kept value is stale
