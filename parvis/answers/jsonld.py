@@ -11,24 +11,29 @@ from django.http import HttpRequest
 from django.urls import reverse
 from wagtail.models import Page
 
+from parvis.core.published import published_memo
 from parvis.core.text import html_to_text
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def breadcrumb(page: Page, request: HttpRequest | None) -> dict[str, Any]:
-    trail = [*page.get_ancestors().filter(depth__gte=2).specific(), page]
+    def ancestors() -> list[tuple[str, str | None]]:
+        found = page.get_ancestors().filter(depth__gte=2).specific()
+        return [(item.title, item.get_full_url(request)) for item in found]
+
+    # The ancestors' titles and addresses change only with a publication (core.published).
+    host = request.get_host() if request is not None else ""
+    trail = [
+        *published_memo(("jsonld-ancestors", page.pk, host), ancestors),
+        (page.title, page.get_full_url(request)),
+    ]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {
-                "@type": "ListItem",
-                "position": i,
-                "name": item.title,
-                "item": item.get_full_url(request),
-            }
-            for i, item in enumerate(trail, start=1)
+            {"@type": "ListItem", "position": i, "name": title, "item": url}
+            for i, (title, url) in enumerate(trail, start=1)
         ],
     }
 

@@ -14,6 +14,7 @@ from django import template
 
 from parvis.certification.models import LogEntry
 from parvis.certification.selectors import page_entry_latest
+from parvis.core.published import published_memo
 
 register = template.Library()
 
@@ -31,7 +32,10 @@ def _latest(context: Any, page: Any) -> LogEntry | None:
     else:
         cache = context.render_context.setdefault("certification_entries", {})
     if page.pk not in cache:
-        found = page_entry_latest(page_id=page.pk)
+        # Each new log entry draws a new publication generation (certification's apps.py).
+        found = published_memo(
+            ("certified-entry", page.pk), lambda: page_entry_latest(page_id=page.pk)
+        )
         cache[page.pk] = found if found and found.kind == LogEntry.Kind.PUBLICATION else None
     return cache[page.pk]
 

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences, stream_text
 from parvis.content.models.urls import DefaultSiteUrlMixin
+from parvis.core.published import published_memo
 
 REVIEW_AFTER_DAYS = 365
 PAGE_SIZE = 20
@@ -106,17 +107,24 @@ class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         from parvis.content.models.stories import ActualitePage, RecitPage
 
         context = super().get_context(request, *args, **kwargs)
-        live = {
-            model: in_locale(model.objects.live().public(), self.locale)
-            for model in (FichePage, ParcoursPage, RecitPage, ActualitePage)
-        }
-        context["popular_fiches"] = with_places(
-            live[FichePage].filter(featured=True).order_by("title")
-        )[:8]
-        context["parcours"] = live[ParcoursPage].order_by("title")[:6]
-        context["recits"] = live[RecitPage].order_by("-first_published_at")[:3]
-        context["actualites"] = live[ActualitePage].order_by("-date")[:3]
-        context["doors"] = self.get_children().live().public().type(DoorPage).specific()
+
+        def lists() -> dict[str, list[Any]]:
+            live = {
+                model: in_locale(model.objects.live().public(), self.locale)
+                for model in (FichePage, ParcoursPage, RecitPage, ActualitePage)
+            }
+            fiches = with_places(live[FichePage].filter(featured=True).order_by("title"))
+            children = self.get_children().live().public()
+            return {
+                "popular_fiches": list(fiches[:8]),
+                "parcours": list(live[ParcoursPage].order_by("title")[:6]),
+                "recits": list(live[RecitPage].order_by("-first_published_at")[:3]),
+                "actualites": list(live[ActualitePage].order_by("-date")[:3]),
+                "doors": list(children.type(DoorPage).specific()),
+            }
+
+        # The same for every visitor until the next publication (see core.published).
+        context.update(published_memo(("home-lists", self.pk), lists))
         return context
 
 
@@ -336,13 +344,18 @@ class FichePage(DefaultSiteUrlMixin, Page):
         Fiche's quartiers first, then those open now, then by name."""
         from parvis.content.models.places import LieuKind, LieuPage
 
-        places = list(
-            LieuPage.objects.live()
-            .public()
-            .filter(kind=LieuKind.MEDIATION)
-            .select_related("quartier")
-            .prefetch_related("opening_rules", "opening_exceptions")
-        )
+        def mediation() -> list[Any]:
+            return list(
+                LieuPage.objects.live()
+                .public()
+                .filter(kind=LieuKind.MEDIATION)
+                .select_related("quartier")
+                .prefetch_related("opening_rules", "opening_exceptions")
+            )
+
+        # The places as published, kept once per publication (core.published); the order
+        # depends on the hour, so it is computed for each request.
+        places = list(published_memo(("mediation-places",), mediation))
         near = {q.slug for q in self.quartiers.all()}
         places.sort(
             key=lambda p: (

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -189,6 +190,13 @@ class LieuPage(DefaultSiteUrlMixin, Page):
     class Meta:
         verbose_name = _("lieu")
         verbose_name_plural = _("lieux")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # The status, the week and the exceptions all read the hours: one query per table, not
+        # one per use (a preview keeps the draft's rows, held in memory).
+        if not getattr(request, "is_preview", False) and self.pk:
+            prefetch_related_objects([self], "opening_rules", "opening_exceptions")
+        return super().get_context(request, *args, **kwargs)
 
     @property
     def has_hours(self) -> bool:

@@ -150,8 +150,16 @@ def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Pag
         return [root]
     if not page.path.startswith(root.path):  # an untranslated page shown under /en/
         root = _default_root(request) or root
-    ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=root.depth)
-    return list(ancestors.filter(path__startswith=root.path)) or [page]
+    if not page.pk:  # a new page's preview
+        return [page]
+
+    def ancestors() -> list[Page]:
+        found = page.get_ancestors().filter(depth__gte=root.depth)
+        return list(found.filter(path__startswith=root.path))
+
+    # The page itself as served (a preview shows its draft title), its ancestors as published.
+    kept = published_memo(("breadcrumb", page.pk, root.pk), ancestors)
+    return [*kept, page] if page.path.startswith(root.path) else [page]
 
 
 @register.simple_tag
