@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from parvis.content.answering import rich_text, sentences, stream_text
 from parvis.content.models.urls import DefaultSiteUrlMixin
@@ -101,6 +102,27 @@ class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
 
     class Meta:
         verbose_name = _("page d'accueil")
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """Which live page an address serves, found once per publication (core.published):
+        walking the tree costs two queries per level. Previews, addresses with arguments and
+        404s go the usual way on each request."""
+        if not path_components or getattr(request, "is_preview", False):
+            return super().route(request, path_components)
+
+        def walk() -> Page | None:
+            try:
+                found = super(HomePage, self).route(request, path_components)
+            except Http404:
+                return None
+            page, args, kwargs = found
+            return page if not args and not kwargs else None
+
+        key = ("route", self.pk, tuple(path_components))
+        page = published_memo(key, walk)
+        if page is None:
+            return super().route(request, path_components)
+        return RouteResult(page)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from parvis.content.models.doors import DoorPage
@@ -331,13 +353,19 @@ class FichePage(DefaultSiteUrlMixin, Page):
 
     @cached_property
     def lieux(self) -> list[Any]:
-        """Where to go, in the editor's order: live places only (uses prefetched rows)."""
-        links = self.places.all()
-        if not getattr(self, "_prefetched_objects_cache", {}).get("places"):
-            links = links.select_related("lieu").prefetch_related(
-                "lieu__opening_rules", "lieu__opening_exceptions"
-            )
-        return [link.lieu for link in links if link.lieu.live]
+        """Where to go, in the editor's order: live places only (uses prefetched rows; a
+        published Fiche's are kept once per publication, see core.published)."""
+        if getattr(self, "_prefetched_objects_cache", {}).get("places"):
+            return [link.lieu for link in self.places.all() if link.lieu.live]
+
+        def load() -> list[Any]:
+            links = self.places.all().select_related("lieu")
+            links = links.prefetch_related("lieu__opening_rules", "lieu__opening_exceptions")
+            return [link.lieu for link in links if link.lieu.live]
+
+        if self.pk and self.live and not self.has_unpublished_changes:
+            return published_memo(("fiche-lieux", self.pk), load)
+        return load()
 
     def digital_help_places(self, limit: int = 4) -> list[Any]:
         """Places of digital mediation to get help with this online procedure: those of the
