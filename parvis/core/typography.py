@@ -19,6 +19,8 @@ _BEFORE = re.compile(r"[ \t]+(?=[;:!?»])")
 _AFTER = re.compile(r"«[ \t]+")
 _BEFORE_ENTITY = re.compile(r"[ \t]+(?=&raquo;)")
 _AFTER_ENTITY = re.compile(r"&laquo;[ \t]+")
+# Text with none of these has nothing to change (most text between two tags): skip it.
+_TRIGGER = re.compile(r"[;:!?»«]|&[lr]aquo;")
 
 
 def _fix(text: str) -> str:
@@ -34,7 +36,8 @@ def french_spacing(html: str) -> str:
     # re.split with two groups yields: text, whole match, inner name, text, ...
     out: list[str] = []
     for i in range(0, len(parts), 3):
-        out.append(_fix(parts[i]))
+        text = parts[i]
+        out.append(_fix(text) if _TRIGGER.search(text) else text)
         if i + 1 < len(parts):
             out.append(parts[i + 1])
     return "".join(out)
