@@ -49,7 +49,7 @@ REPEAT_PENALTY = 5.0
 # then take the least-shown items whatever they repeat). For a list outside the plan, what a fair
 # share of the day's slots costs (gentle: a penalty shared by every such list must not herd them
 # onto the same few items).
-PLAN_WEIGHT = 1.5
+PLAN_WEIGHT = 3.0
 EXPOSURE_WEIGHT = 2.0
 
 

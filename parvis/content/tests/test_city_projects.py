@@ -26,7 +26,7 @@ def test_a_project_page_says_where_it_stands_and_links_its_place(client):
     html = client.get(project.url).content.decode()
     assert "Terminé" in html and "De septembre 2023 à juin 2025" in html
     assert f'href="{project.place.url}"' in html
-    assert f'href="{project.more_page.url}"' in html
+    assert f'href="{project.more_page.specific.url}"' in html
 
 
 def test_the_index_filters_by_state_and_ignores_a_forged_filter(client):
