@@ -220,4 +220,7 @@ class CityProjectPage(DefaultSiteUrlMixin, Page):
                 "short_answer": sentences(self.summary, status, self.when()),
                 "body": sentences(rich_text(self.body), self.place.title if self.place else ""),
                 "facets": {"status": [self.status]},
+                # A finished project ages like news from its end: the place it renovated, not
+                # the story of the works, answers "piscine Léo-Lagrange" a year later.
+                "published_on": self.end_date if self.status == ProjectStatus.DONE else None,
             }
