@@ -38,7 +38,7 @@ def main() -> None:
     repeat = parser.parse_args().repeat
     day = dt.date(2026, 12, 1)
     items, vocab = selectors.catalogue(), selectors.vocabulary()
-    abouts = selectors.site_abouts(items)
+    abouts = selectors.site_abouts(items, vocab.quartiers)
     home = abouts[0]
     catalogue = cpu_ms(selectors.catalogue, repeat)
     one = cpu_ms(lambda: feed_build(items=items, about=home, vocab=vocab, day=day), repeat)

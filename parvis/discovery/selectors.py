@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -149,7 +150,7 @@ def about_answer(*, query: str, result_key: str | None) -> About:
     return About(key=key, themes=item.themes, quartiers=item.quartiers, url=item.url)
 
 
-def site_abouts(items: list[Item]) -> list[About]:
+def site_abouts(items: list[Item], quartiers: Iterable[str]) -> list[About]:
     """The pages that show a discovery list, as the feed sees them: the home page, every Fiche
     and door (with the facets they were indexed with) and every quartier page."""
     abouts = [About(key="accueil", url="/")]
@@ -159,8 +160,7 @@ def site_abouts(items: list[Item]) -> list[About]:
         if i.kind in PAGE_KINDS
     ]
     abouts += [
-        About(key=f"quartier:{slug}", quartiers=frozenset({slug}))
-        for slug in Quartier.objects.order_by("slug").values_list("slug", flat=True)
+        About(key=f"quartier:{slug}", quartiers=frozenset({slug})) for slug in sorted(quartiers)
     ]
     return abouts
 
@@ -184,7 +184,7 @@ def _fingerprint(items: list[Item], abouts: list[About], vocab: Vocabulary, size
 def plan_of_day(*, items: list[Item], vocab: Vocabulary, day: dt.date, size: int = SIZE) -> DayPlan:
     """The day's lists of the site's pages, planned together (``feed.day_plan``), cached for
     the day and the catalogue as it is: a published or changed page makes a new plan."""
-    abouts = site_abouts(items)
+    abouts = site_abouts(items, vocab.quartiers)
     key = f"discovery:plan:{day.isoformat()}:{_fingerprint(items, abouts, vocab, size)}"
     plan = cache.get(key)
     if not isinstance(plan, DayPlan):

@@ -198,7 +198,7 @@ def test_the_days_plan_spreads_the_slots_over_the_catalogue():
 
     items, vocab = selectors.catalogue(), selectors.vocabulary()
     showable = [i.key for i in items if is_quality(i, DAY)]
-    abouts = selectors.site_abouts(items)
+    abouts = selectors.site_abouts(items, vocab.quartiers)
     alone = [
         [p.item.key for p in feed_build(items=items, about=a, vocab=vocab, day=DAY)] for a in abouts
     ]
