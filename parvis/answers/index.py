@@ -21,6 +21,7 @@ surface vocabulary used for spelling.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,25 +60,41 @@ def schema_upgrade_bm25(schema_editor: object, vendor: str) -> None:
     backend_for(vendor).schema_upgrade_bm25(schema_editor)
 
 
-def _fields(doc: SearchDocument) -> tuple[str, str, str, str]:
+def _fields(doc: SearchDocument, learned: str = "") -> tuple[str, str, str, str]:
     return (
         index_text(doc.title),
-        index_text(doc.alternatives),
+        index_text("\n".join(p for p in (doc.alternatives, learned) if p)),
         index_text(doc.short_answer),
         index_text(doc.body),
     )
 
 
-def _raw(doc: SearchDocument) -> str:
-    return "\n".join(p for p in (doc.title, doc.alternatives, doc.short_answer, doc.body) if p)
+def _raw(doc: SearchDocument, learned: str = "") -> str:
+    parts = (doc.title, doc.alternatives, learned, doc.short_answer, doc.body)
+    return "\n".join(p for p in parts if p)
+
+
+WRITE_BATCH = 500
+
+
+def _batched(items: Iterable[SearchDocument], size: int) -> Iterable[list[SearchDocument]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def rows_write(docs: Iterable[SearchDocument]) -> None:
-    """(Re)write the index rows of ``docs`` (already saved)."""
+    """(Re)write the index rows of ``docs`` (already saved), with the wordings editors
+    approved from use (``parvis.answers.learning``) beside the documents' own."""
+    from parvis.answers.learning import approved_phrasings
+
     engine = backend()
     with connection.cursor() as cursor:
-        for doc in docs:
-            engine.write(cursor, doc.pk, _fields(doc), _raw(doc))
+        for batch in _batched(docs, WRITE_BATCH):
+            learned = approved_phrasings(doc.key for doc in batch)
+            for doc in batch:
+                extra = "\n".join(learned.get(doc.key, ()))
+                engine.write(cursor, doc.pk, _fields(doc, extra), _raw(doc, extra))
     vocabulary_invalidate()
 
 
