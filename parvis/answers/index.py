@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from parvis.answers.backends import backend_for
 from parvis.answers.backends.base import (  # noqa: F401  (the engine's constants, re-exported)
@@ -60,18 +61,17 @@ def schema_upgrade_bm25(schema_editor: object, vendor: str) -> None:
     backend_for(vendor).schema_upgrade_bm25(schema_editor)
 
 
-def _fields(doc: SearchDocument, learned: str = "") -> tuple[str, str, str, str]:
+def _fields(doc: SearchDocument) -> tuple[str, str, str, str]:
     return (
         index_text(doc.title),
-        index_text("\n".join(p for p in (doc.alternatives, learned) if p)),
+        index_text(doc.wordings),
         index_text(doc.short_answer),
         index_text(doc.body),
     )
 
 
-def _raw(doc: SearchDocument, learned: str = "") -> str:
-    parts = (doc.title, doc.alternatives, learned, doc.short_answer, doc.body)
-    return "\n".join(p for p in parts if p)
+def _raw(doc: SearchDocument) -> str:
+    return "\n".join(p for p in (doc.title, doc.wordings, doc.short_answer, doc.body) if p)
 
 
 WRITE_BATCH = 500
@@ -83,18 +83,29 @@ def _batched(items: Iterable[SearchDocument], size: int) -> Iterable[list[Search
         yield batch
 
 
+def _learned_sync(batch: list[SearchDocument]) -> None:
+    """Bring each document's ``learned`` wordings in line with the editors' approvals (a
+    document removed and written again, a page re-published, gets them back)."""
+    from parvis.answers.learning import approved_phrasings
+
+    learned = approved_phrasings(doc.key for doc in batch)
+    for doc in batch:
+        text = "\n".join(learned.get(doc.key, ()))
+        if doc.learned != text:
+            doc.learned = text
+            doc.updated_at = timezone.now()
+            SearchDocument.objects.filter(pk=doc.pk).update(learned=text, updated_at=doc.updated_at)
+
+
 def rows_write(docs: Iterable[SearchDocument]) -> None:
     """(Re)write the index rows of ``docs`` (already saved), with the wordings editors
     approved from use (``parvis.answers.learning``) beside the documents' own."""
-    from parvis.answers.learning import approved_phrasings
-
     engine = backend()
     with connection.cursor() as cursor:
         for batch in _batched(docs, WRITE_BATCH):
-            learned = approved_phrasings(doc.key for doc in batch)
+            _learned_sync(batch)
             for doc in batch:
-                extra = "\n".join(learned.get(doc.key, ()))
-                engine.write(cursor, doc.pk, _fields(doc, extra), _raw(doc, extra))
+                engine.write(cursor, doc.pk, _fields(doc), _raw(doc))
     vocabulary_invalidate()
 
 

@@ -24,6 +24,9 @@ class SearchDocument(models.Model):
     )
     title = models.CharField(_("titre ou question"), max_length=500, blank=True)
     alternatives = models.TextField(_("autres formulations"), blank=True)
+    # Residents' wordings approved by an editor (``parvis.answers.learning``), one a line; kept
+    # apart from the editors' own so that re-publishing a page never loses them.
+    learned = models.TextField(_("formulations apprises"), blank=True)
     short_answer = models.TextField(_("réponse courte"), blank=True)
     body = models.TextField(_("contenu"), blank=True)
     url = models.CharField(_("adresse"), max_length=1000, blank=True)
@@ -42,6 +45,11 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.key
+
+    @property
+    def wordings(self) -> str:
+        """Every other wording of the document: the editors' and those learned from use."""
+        return "\n".join(p for p in (self.alternatives, self.learned) if p)
 
 
 class LexiconEntry(wagtail_index.Indexed, models.Model):

@@ -4,9 +4,10 @@ The questions of an evaluation set are split into folds. For each fold, the ques
 other folds are replayed as if an agent had answered each with its expected page and an editor
 had approved the wording; the held-out fold is then asked, and its figures are compared with
 the engine that learned nothing. Everything a fold writes is rolled back before the next, so
-the database is left as it was. Off-topic questions (no expected answer) are asked once with
-every wording learned: learning must not make the engine confidently answer what the site
-cannot.
+the database is left as it was. The same questions asked again once every wording is learned
+show what approvals give recurring questions (an upper bound, not generalisation). Off-topic
+questions (no expected answer) are asked with every wording learned: learning must not make
+the engine confidently answer what the site cannot.
 """
 
 from __future__ import annotations
@@ -109,13 +110,18 @@ def replay(
         "without_learning": before.figures(),
         "with_learning": after.figures(),
     }
+    # The same questions asked again once every wording is learned: residents ask the same
+    # things often, and this is what an approval gives them (not a measure of generalisation).
+    again = Tally()
+    plain = cards_measure(off_topic) if off_topic else None
+    with transaction.atomic():
+        _learn(order)
+        again.add(order, engine_ids)
+        learned = cards_measure(off_topic) if off_topic else None
+        transaction.set_rollback(True)
+    _caches_clear()
+    figures["asked_again"] = again.figures()
     if off_topic:
-        plain = cards_measure(off_topic)
-        with transaction.atomic():
-            _learn(order)
-            learned = cards_measure(off_topic)
-            transaction.set_rollback(True)
-        _caches_clear()
         figures["off_topic"] = {
             "questions": len(off_topic),
             "without_learning": plain,

@@ -54,10 +54,11 @@ class Command(BaseCommand):
             f"{figures['questions']} questions, {figures['folds']} plis, "
             f"{figures['documents_learned_per_fold']} documents appris par pli"
         )
-        self.stdout.write(f"{'':10}{'sans':>12}{'appris':>12}")
+        again = figures["asked_again"]
+        self.stdout.write(f"{'':10}{'sans':>12}{'appris':>12}{'reposées':>12}")
         for key in ("hit@1", "hit@3", "mrr@10"):
-            self.stdout.write(f"{key:10}{before[key]:>12}{after[key]:>12}")
-        for label, tally in (("sans", before), ("appris", after)):
+            self.stdout.write(f"{key:10}{before[key]:>12}{after[key]:>12}{again[key]:>12}")
+        for label, tally in (("sans", before), ("appris", after), ("reposées", again)):
             cards = tally["cards"]
             self.stdout.write(
                 f"cartes ({label}) : {cards['shown']} affichées, {cards['right']} justes, "
