@@ -98,6 +98,7 @@ class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         "content.ActualiteIndexPage",
         "content.StandardPage",
         "content.DoorPage",
+        "content.CityProjectIndexPage",
     ]
 
     class Meta:
