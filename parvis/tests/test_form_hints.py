@@ -100,7 +100,9 @@ def test_the_report_forms_hints_are_read_with_their_fields() -> None:
     client = _csrf_client()
     pages = dict(_form_pages(client))
     step1 = pages["report, step 1"]
-    assert re.search(r'<input[^>]*aria-describedby="id_address_helptext"[^>]*id="id_address"', step1)
+    assert re.search(
+        r'<input[^>]*aria-describedby="id_address_helptext"[^>]*id="id_address"', step1
+    )
     assert 'id="id_address_helptext"' in step1
     refused = pages["report, step 2 refused"]
     assert re.search(
