@@ -1,4 +1,4 @@
-"""A report filed in a real Chromium, at 320 and 1280 px, without JavaScript: the form says
+"""A report filed in a real Chromium, at 320 and 1280 px: the form says
 what will be public before the send button, its hints are read with their fields, a GIF is
 offered and taken, and the tracking page shows the steps, not "moi aussi"; axe finds nothing."""
 
@@ -42,9 +42,7 @@ def _described_by(page, selector: str) -> str:  # noqa: ANN001 — Playwright's 
 
 @pytest.mark.parametrize("width", [320, 1280])
 def test_a_report_says_what_goes_public_and_shows_its_steps(portal_url, browser, width) -> None:  # noqa: ANN001
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": width, "height": 900}
-    )
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
