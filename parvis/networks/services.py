@@ -170,9 +170,17 @@ def _group_store(
         template="networks/email/received",
         context={"group": group, "base_url": settings.BASE_URL},
         topic="networks",
-        confirm_for=group.confirmation_subject,  # typed by the proposer: confirm first
+        confirm_for=group.confirmation_subject,
+        confirm_purpose=_proposal_purpose(group),  # typed by the proposer: confirm first
     )
     return group
+
+
+def _proposal_purpose(group: Group) -> str:
+    """What the confirmation email says the address was given for."""
+    return _("proposer le groupe « %(name)s » à l'annuaire des groupes de la Ville") % {
+        "name": group.name
+    }
 
 
 def group_is_confirmed(group: Group) -> bool:
@@ -218,6 +226,7 @@ def group_moderate(*, group: Group, approve: bool, user: AbstractBaseUser, note:
             context={"group": group, "base_url": settings.BASE_URL},
             topic="networks",
             confirm_for=group.confirmation_subject,
+            confirm_purpose=_proposal_purpose(group),
         )
     return group
 
@@ -253,6 +262,7 @@ def group_edit_link_request(*, group: Group, email: str) -> bool:
         },
         topic="networks",
         confirm_for=group.confirmation_subject,
+        confirm_purpose=_proposal_purpose(group),
     )
     return True
 

@@ -88,6 +88,7 @@ def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text:
                 },
                 topic="conversation",
                 confirm_for=f"conversation:{conversation.pk}",
+                confirm_purpose=_("être prévenu de la réponse d'un agent à une question"),
             )
     return message
 
