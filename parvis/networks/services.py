@@ -219,7 +219,7 @@ def group_moderate(*, group: Group, approve: bool, user: AbstractBaseUser, note:
     group.moderated_by = user
     group.save()
     _index_later(group)
-    if previous != group.status:
+    if previous != group.status and group.contact_email:  # erased: nobody to tell
         outbox_enqueue(
             recipient=group.contact_email,
             template="networks/email/moderated",
@@ -250,6 +250,8 @@ def group_edit_link_request(*, group: Group, email: str) -> bool:
     The answer to the visitor is the same either way (it reveals no address). The link goes
     only to an address that confirmed it owns the group (the proposer's confirmation).
     """
+    if not group.contact_email:  # its contact erased their address ("Mes données")
+        return False
     if email.strip().lower() != group.contact_email.lower() or not group_is_confirmed(group):
         return False
     outbox_enqueue(
