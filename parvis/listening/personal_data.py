@@ -68,14 +68,21 @@ def _question_outcomes(question: FieldQuestion, *, since: dt.datetime | None) ->
     outcomes: list[Outcome] = []
     if question.is_public:
         total = FieldAnswer.objects.filter(question=question).count()
-        label = ngettext(
-            "Résultats publiés : %(n)d réponse",
-            "Résultats publiés : %(n)d réponses",
-            total,
-        ) % {"n": total}
-        if question.status == FieldQuestion.Status.CLOSED or not question.is_open:
-            label = _("Question close. ") + label
-        outcomes.append(Outcome(at=question.closes_at, label=label, url=question.results_url()))
+        if question.is_open:
+            label = ngettext(
+                "Résultats en direct : %(n)d réponse",
+                "Résultats en direct : %(n)d réponses",
+                total,
+            )
+            at = None
+        else:
+            label = ngettext(
+                "Question close, résultats publiés : %(n)d réponse",
+                "Question close, résultats publiés : %(n)d réponses",
+                total,
+            )
+            at = question.closes_at
+        outcomes.append(Outcome(at=at, label=label % {"n": total}, url=question.results_url()))
     followups = FollowUp.objects.filter(question=question, published_at__isnull=False)
     if since is not None:  # the follow-ups it counted in (or was told of), not earlier ones
         followups = followups.filter(published_at__gte=since)
@@ -84,9 +91,7 @@ def _question_outcomes(question: FieldQuestion, *, since: dt.datetime | None) ->
         outcomes.append(
             Outcome(
                 at=followup.published_at,
-                label=_(
-                    "« Vous avez dit, nous avons fait » (%(who)s, service %(service)s) : %(text)s"
-                )
+                label=_("« Vous avez dit, nous avons fait » (%(who)s, %(service)s) : %(text)s")
                 % {"who": followup.author_name, "service": followup.service.name, "text": text},
                 url=followup.get_absolute_url(),
             )
@@ -230,13 +235,23 @@ class ListeningHolder:
         for subscription in self._subscriptions(identity):
             question = subscription.question
             outcomes = _question_outcomes(question, since=subscription.created_at)
+            confirmed = True
+            if subscription.email:
+                confirmed = AddressConfirmation.objects.filter(
+                    subject=follow_subject(question),
+                    recipient__iexact=subscription.email,
+                    confirmed_at__isnull=False,
+                ).exists()
             if subscription.notified_at:
-                outcomes.append(
-                    Outcome(
-                        at=subscription.notified_at,
-                        label=_("« Vous avez dit, nous avons fait » vous a été envoyé"),
+                label = (
+                    _("« Vous avez dit, nous avons fait » vous a été envoyé")
+                    if confirmed
+                    else _(
+                        "« Vous avez dit, nous avons fait » vous attend : confirmez votre "
+                        "adresse pour le recevoir"
                     )
                 )
+                outcomes.append(Outcome(at=subscription.notified_at, label=label))
             if subscription.cancelled_at:
                 outcomes.append(Outcome(at=subscription.cancelled_at, label=_("Arrêté (STOP)")))
             details = {
@@ -245,11 +260,6 @@ class ListeningHolder:
                 or identity.value,
             }
             if subscription.email:
-                confirmed = AddressConfirmation.objects.filter(
-                    subject=follow_subject(question),
-                    recipient__iexact=subscription.email,
-                    confirmed_at__isnull=False,
-                ).exists()
                 details[_("Adresse confirmée")] = _("oui") if confirmed else _("non")
             done = subscription.notified_at or subscription.cancelled_at
             keep = (
