@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -83,7 +83,7 @@ def cited_page(text: str) -> Page | None:
         parts = urlsplit(link.rstrip(".,;:!?)»"))
         if parts.netloc and parts.netloc not in hosts:
             continue
-        segments = [s for s in parts.path.split("/") if s]
+        segments = [unquote(s) for s in parts.path.split("/") if s]
         if segments and segments[0] in {code for code, _name in settings.LANGUAGES}:
             segments = segments[1:]
         if not segments:
