@@ -299,6 +299,9 @@ def test_the_register_and_the_personal_data_page_are_generated_from_the_declarat
         row = next(r for r in rows if r["categorie"] == category.key)
         assert row["duree_de_conservation"] == category.retention_text()
         assert row["base_legale"] == str(category.legal_basis)
+        assert row["destinataires_externes"] == str(category.recipients)
+        if category.recipients:  # the SMS operator, a follower's server
+            assert str(category.recipients) in register, category.key
 
 
 def test_a_changed_retention_shows_on_the_pages_at_once(client, settings):
