@@ -300,7 +300,7 @@ def question_units(meaning: Understanding) -> list[tuple[set[str], set[str]]]:
     "carte de stationnement" is not about a "carte grise". Other content words stand alone.
     """
     asked = set(meaning.topic_stems)
-    padded = f" {meaning.text} "
+    padded = f" {meaning.searched or meaning.text} "
     units: list[tuple[set[str], set[str]]] = []
     taken: set[str] = set()
     for term, expansion in lexicon().items():
@@ -482,7 +482,11 @@ def place_answer(
     if meaning.place_kind is None:
         return None
     quartier = next(
-        (q for q in Quartier.objects.all() if f" {normalise(q.name)} " in f" {meaning.text} "),
+        (
+            q
+            for q in Quartier.objects.all()
+            if f" {normalise(q.name)} " in f" {meaning.searched or meaning.text} "
+        ),
         None,
     )
     communes = list(Commune.objects.filter(slug__in=meaning.communes))
