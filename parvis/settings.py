@@ -577,6 +577,9 @@ if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
 PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
 PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))
 PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BYTES", "10485760"))
+# Report photos wait for an agent's approval before anyone else sees them (pages, Open311,
+# API); off: they are public with the report at once. The report form says which.
+PARVIS_REPORTS_PHOTO_MODERATION = env_bool("PARVIS_REPORTS_PHOTO_MODERATION", False)
 # Pixels an uploaded image may have, checked on its header before any decoding (a 6 KB PNG can
 # declare 7000×7000 pixels). Also Pillow's MAX_IMAGE_PIXELS and Wagtail's image upload cap.
 PARVIS_UPLOAD_MAX_PIXELS = int(os.environ.get("PARVIS_UPLOAD_MAX_PIXELS", "40000000"))
@@ -643,6 +646,9 @@ PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
 PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
 # Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
 PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
+# "Useful" votes for the same wording and answer before it is proposed to editors as a wording
+# of that answer ("Formulations apprises"; nothing is indexed before an editor approves it).
+PARVIS_ANSWERS_LEARN_MIN_VOTES = int(os.environ.get("PARVIS_ANSWERS_LEARN_MIN_VOTES", "3"))
 
 # --- conversation -----------------------------------------------------------------------------
 

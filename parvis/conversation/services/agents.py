@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -10,7 +13,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from wagtail.models import Page, Site
 
+from parvis.answers.documents import page_key
+from parvis.answers.learning import phrasing_propose
 from parvis.content.models import FicheIndexPage, FichePage, Service
 from parvis.conversation import errors
 from parvis.conversation.assistant import asks_for_human
@@ -63,18 +69,76 @@ def conversation_assign(*, conversation: Conversation, agent: AgentProfile) -> C
     return conversation
 
 
+_LINK = re.compile(r"(?:https?://[^\s<>\"']+|(?<![\w/])/[\w\-./%]+/)")
+
+
+def cited_page(text: str) -> Page | None:
+    """The first live page of the portal a text links to (its full address, or its path):
+    what an agent's answer cites. Links elsewhere, and unknown paths, are not pages."""
+    own = urlsplit(settings.BASE_URL).netloc
+    roots = [site.root_page for site in Site.objects.select_related("root_page")]
+    hosts = {own} | {
+        f"{site.hostname}:{site.port}" if site.port not in (80, 443) else site.hostname
+        for site in Site.objects.all()
+    }
+    for link in _LINK.findall(text or ""):
+        parts = urlsplit(link.rstrip(".,;:!?)»"))
+        if parts.netloc and parts.netloc not in hosts:
+            continue
+        segments = [unquote(s) for s in parts.path.split("/") if s]
+        if segments and segments[0] in {code for code, _name in settings.LANGUAGES}:
+            segments = segments[1:]
+        if not segments:
+            continue
+        for root in roots:
+            for tree in [root, *root.get_translations()]:
+                url_path = tree.url_path + "/".join(segments) + "/"
+                page = Page.objects.live().public().filter(url_path=url_path).first()
+                if page is not None:
+                    return page
+    return None
+
+
+def _question_before(conversation: Conversation, message: Message) -> str:
+    """The resident's last real question before ``message``, not "je veux parler à
+    quelqu'un"."""
+    questions = conversation.messages.filter(
+        author=Message.Author.RESIDENT, created_at__lte=message.created_at
+    ).order_by("-created_at")
+    return next((q.text for q in questions if not asks_for_human(q.text)), "")
+
+
+def _wording_propose(question: str, page: Page) -> None:
+    """An agent answered the resident's question with a page: propose the resident's words as
+    a wording of that page, for an editor to approve (``parvis.answers.learning``)."""
+    if question:
+        phrasing_propose(text=question, document_key=page_key(page.specific), source="agent")
+
+
 @transaction.atomic
 def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text: str) -> Message:
-    """The agent answers under their first name and role; the resident is told by email."""
+    """The agent answers under their first name and role; the resident is told by email.
+
+    A link in the answer to a page of the portal (a Fiche…) is recorded as the page the answer
+    cites: "Mes données" shows it as what the question led to."""
     text = clean_text(text)
     conversation = _locked_for(conversation, agent)
+    page = cited_page(text)
     message = Message.objects.create(
-        conversation=conversation, author=Message.Author.AGENT, agent=agent, text=text
+        conversation=conversation,
+        author=Message.Author.AGENT,
+        agent=agent,
+        text=text,
+        page=page,
+        page_role=Message.PageRole.CITED if page is not None else "",
     )
     conversation.status, conversation.waiting_since = Status.ANSWERED, None
     conversation.assigned_to = conversation.assigned_to or agent
     conversation.pending = {}
     conversation.save()
+    if page is not None:
+        question = _question_before(conversation, message)
+        transaction.on_commit(lambda: _wording_propose(question, page))
     if conversation.contact_email:
         with override(conversation.language):
             outbox_enqueue(
@@ -88,6 +152,7 @@ def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text:
                 },
                 topic="conversation",
                 confirm_for=f"conversation:{conversation.pk}",
+                confirm_purpose=_("être prévenu de la réponse d'un agent à une question"),
             )
     return message
 
@@ -160,11 +225,7 @@ def conversation_suggest_fiche(
     parent = FicheIndexPage.objects.first()
     if parent is None:
         raise ConversationError(errors.NO_FICHE_INDEX, code="no_index")
-    questions = conversation.messages.filter(
-        author=Message.Author.RESIDENT, created_at__lte=message.created_at
-    ).order_by("-created_at")
-    # The resident's last real question, not "je veux parler à quelqu'un".
-    question = next((q.text for q in questions if not asks_for_human(q.text)), "")
+    question = _question_before(conversation, message)
     title = clean_text(title or question or message.text[:80])[:250]
     base = slugify(title)[:40] or "question"
     slug, n = base, 1
@@ -180,6 +241,8 @@ def conversation_suggest_fiche(
     )
     parent.add_child(instance=fiche)
     fiche.save_revision(user=agent.user, log_action=True)
+    # The answer became this Fiche: recorded on the answer, whatever it cited before.
+    Message.objects.filter(pk=message.pk).update(page=fiche, page_role=Message.PageRole.DRAFTED)
     return fiche
 
 
