@@ -128,8 +128,9 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = _in_jurisdiction(request, qs)
     page = positive_int(opt(params, "page"), "page", 1, 100_000)
     size = positive_int(opt(params, "page_size"), "page_size", PAGE_SIZE_MAX, PAGE_SIZE_MAX)
-    rows = qs.prefetch_related("photos", "updates")[(page - 1) * size : page * size]
-    return render(fmt, "service_requests", [ser.request(request, r) for r in rows])
+    return render(
+        fmt, "service_requests", ser.requests_list(request, qs[(page - 1) * size : page * size])
+    )
 
 
 def _filtered(params: object) -> QuerySet[Report]:
