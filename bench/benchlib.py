@@ -101,9 +101,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def stock_wagtail(folder: Path, *, port: int, workers: int) -> Iterator[str]:
+def stock_wagtail(
+    folder: Path, *, port: int, workers: int
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """A stock Wagtail project (``wagtail start``) on SQLite, served by the same gunicorn
-    settings as Parvis; yields its base URL (its home page is ``/``)."""
+    settings as Parvis; yields its base URL (its home page is ``/``) and its server."""
     project = folder / "stock"
     project.mkdir()
     python = sys.executable
@@ -128,7 +130,7 @@ def stock_wagtail(folder: Path, *, port: int, workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/")
-        yield base
+        yield base, server
     finally:
         stop(server)
 
@@ -142,3 +144,20 @@ def fresh_postgres(url: str, suffix: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def group_cpu_seconds(process: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by the live processes of ``process``'s group (a
+    server and its workers): the server's own cost, whatever else loads the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == process.pid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
