@@ -39,7 +39,15 @@ def run_wrk(
     wrk: str, url: str, duration: float, connections: int, script: Path | None = None
 ) -> dict[str, float]:
     """requests/s, p50 and p99 in ms, non-2xx/3xx responses and socket errors of one wrk run."""
-    command = [wrk, "-t2", f"-c{connections}", f"-d{int(duration)}s", "--latency"]
+    command = [
+        wrk,
+        "-t2",
+        f"-c{connections}",
+        f"-d{int(duration)}s",
+        "--timeout",
+        "30s",
+        "--latency",
+    ]
     if script is not None:
         command += ["-s", str(script)]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
