@@ -176,7 +176,9 @@ def test_a_publication_is_purged_from_the_front_cache_by_the_task_worker(front: 
     assert after.headers["X-Front-Cache"] == "MISS"
     assert "Titre corrigé derrière nginx" in after.text
     assert front.get(parent).headers["X-Front-Cache"] == "MISS"  # the list that shows it
-    assert front.get("/lieux/").headers["X-Front-Cache"] == "HIT"  # the rest waits for its TTL
+    # The rest is not purged: it waits for its own lifetime (HIT, or STALE/EXPIRED once the
+    # list's short lifetime, bounded by its opening hours, ran out during a slow worker run).
+    assert front.get("/lieux/").headers["X-Front-Cache"] != "MISS"
 
 
 def test_static_files_are_served_by_nginx_with_a_long_life(front: Front) -> None:
