@@ -577,6 +577,9 @@ if PARVIS_MAP_TILES_URL.startswith(("https://", "http://")):
 PARVIS_TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
 PARVIS_IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("PARVIS_IDEMPOTENCY_LEASE_SECONDS", "30"))
 PARVIS_REPORTS_PHOTO_MAX_BYTES = int(os.environ.get("PARVIS_REPORTS_PHOTO_MAX_BYTES", "10485760"))
+# Report photos wait for an agent's approval before anyone else sees them (pages, Open311,
+# API); off: they are public with the report at once. The report form says which.
+PARVIS_REPORTS_PHOTO_MODERATION = env_bool("PARVIS_REPORTS_PHOTO_MODERATION", False)
 # Pixels an uploaded image may have, checked on its header before any decoding (a 6 KB PNG can
 # declare 7000×7000 pixels). Also Pillow's MAX_IMAGE_PIXELS and Wagtail's image upload cap.
 PARVIS_UPLOAD_MAX_PIXELS = int(os.environ.get("PARVIS_UPLOAD_MAX_PIXELS", "40000000"))

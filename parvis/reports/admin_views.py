@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,9 +22,14 @@ from parvis.reports import services
 from parvis.reports.apikeys import api_key_create
 from parvis.reports.errors import ReportNotFound
 from parvis.reports.models import ApiKey, Category, Report
-from parvis.reports.selectors import report_get_for, reports_inbox, reports_moderation_count
+from parvis.reports.selectors import (
+    report_get_for,
+    reports_inbox,
+    reports_moderation_count,
+    reports_photos_held_count,
+)
 
-FILTERS = ("status", "category", "assigned", "hidden", "q", "flagged")
+FILTERS = ("status", "category", "assigned", "hidden", "q", "flagged", "photos")
 
 
 def agent_can_use_inbox(user: object) -> bool:
@@ -47,6 +52,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "statuses": Report.Status.choices,
         "categories": Category.objects.filter(service__in=agent_services(user=request.user)),
         "moderation_count": reports_moderation_count(user=request.user),
+        "photos_held_count": reports_photos_held_count(user=request.user),
     }
     return render(request, "reports/admin/inbox.html", context)
 
@@ -73,8 +79,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "colleagues": colleagues,
         "duplicates": report.duplicates.all(),
         "open_flags": report.flags.filter(reviewed_at__isnull=True).order_by("created_at"),
+        "photos": list(report.photos.all()),
     }
     return render(request, "reports/admin/detail.html", context)
+
+
+def photo(request: HttpRequest, pk: int, token: str, size: str) -> FileResponse:
+    """A report's photo for its agents, held for moderation or not (the public view refuses
+    held ones)."""
+    _require_agent(request)
+    try:
+        report = report_get_for(user=request.user, pk=pk)
+    except ReportNotFound:
+        raise Http404 from None
+    found = report.photos.filter(token=token).first()
+    if found is None or size not in ("grande", "vignette"):
+        raise Http404
+    field = found.image if size == "grande" else found.thumbnail
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _act(request: HttpRequest, pk: int, action: Callable[[Report], object], done: str):
@@ -135,6 +160,18 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "flags_dismiss": (
             lambda r: services.report_flags_dismiss(report=r, agent=user),
             _("Signalements d'abus classés : le signalement reste public."),
+        ),
+        "photo_approve": (
+            lambda r: services.report_photo_approve(
+                report=r, agent=user, token=post.get("photo", "")
+            ),
+            _("Photo validée : elle est publiée avec le signalement."),
+        ),
+        "photo_refuse": (
+            lambda r: services.report_photo_refuse(
+                report=r, agent=user, token=post.get("photo", "")
+            ),
+            _("Photo refusée et supprimée."),
         ),
         "redact": (
             lambda r: services.report_redact(report=r, agent=user, text=post.get("text", "")),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier
 from parvis.reports.models import Category
+from parvis.reports.photos import ACCEPT_ATTRIBUTE
 from parvis.reports.selectors import categories_active, categories_grouped
 
 
@@ -90,4 +91,4 @@ class DetailsForm(PlaceForm):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
         for name in ("photo1", "photo2", "photo3"):
-            self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+            self.fields[name].widget.attrs["accept"] = ACCEPT_ATTRIBUTE

@@ -279,6 +279,13 @@ class Flag(models.Model):
         return f"flag {self.report_id}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def public(self) -> PhotoQuerySet:
+        """Photos anyone may see: not held for moderation (the report's own visibility is
+        checked by the caller)."""
+        return self.filter(held=False)
+
+
 def _photo_path(instance: Photo, filename: str) -> str:
     return f"reports/{instance.token}/{filename}"
 
@@ -293,7 +300,13 @@ class Photo(models.Model):
     thumbnail = models.FileField(upload_to=_photo_path, storage=private_storage_get)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # Held for an agent's approval when the city moderates photos
+    # (``PARVIS_REPORTS_PHOTO_MODERATION``): shown nowhere public (pages, Open311, API, open
+    # data) until an agent approves it in the inbox; a refused photo is deleted.
+    held = models.BooleanField(_("en attente de validation"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

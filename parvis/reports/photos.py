@@ -24,7 +24,16 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from parvis.reports.errors import PhotoInvalid, PhotoTooLarge
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# The one list of accepted pictures: Pillow's format name → the MIME type the form's file
+# field offers (``accept``). The server checks the decoded format against the same keys.
+ACCEPTED_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
+ALLOWED_FORMATS = frozenset(ACCEPTED_TYPES)
+ACCEPT_ATTRIBUTE = ",".join(ACCEPTED_TYPES.values())
 MAX_SIDE = 1600
 THUMB_SIDE = 400
 MAX_PHOTOS = 3

@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from parvis.content.selectors import agent_services
 from parvis.reports.errors import ReportNotFound
-from parvis.reports.models import Category, Flag, Report
+from parvis.reports.models import Category, Flag, Photo, Report
 
 
 def categories_active() -> QuerySet[Category]:
@@ -122,15 +122,22 @@ def reports_inbox(
     hidden: str = "",
     q: str = "",
     flagged: str = "",
+    photos: str = "",
 ) -> QuerySet[Report]:
     """The agent's work queue: reports of their services, hidden ones included, each with
-    ``open_flags`` (abuse flags no moderator has reviewed yet); ``flagged="1"``: the
-    moderation queue, most flagged first."""
+    ``open_flags`` (abuse flags no moderator has reviewed yet) and ``photos_held`` (photos
+    waiting for approval); ``flagged="1"``: the moderation queue, most flagged first;
+    ``photos="1"``: the reports whose photos wait for approval."""
     qs = (
         Report.objects.filter(served_by(agent_services(user=user)))
         .select_related("category", "category__service", "assigned_to", "quartier")
-        .annotate(open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True)))
+        .annotate(
+            open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True)),
+            photos_held=Exists(Photo.objects.filter(report=OuterRef("pk"), held=True)),
+        )
     )
+    if photos == "1":
+        qs = qs.filter(photos_held=True)
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -151,6 +158,12 @@ def reports_inbox(
 def served_by(services: Any) -> Q:
     """The reports routed to one of ``services`` (older reports: by their category's)."""
     return Q(service__in=services) | Q(service=None, category__service__in=services)
+
+
+def reports_photos_held_count(*, user: AbstractBaseUser | AnonymousUser) -> int:
+    """How many of the agent's reports have photos waiting for approval."""
+    held = Photo.objects.filter(held=True).values("report_id")
+    return Report.objects.filter(served_by(agent_services(user=user)), pk__in=held).count()
 
 
 def reports_moderation_count(*, user: AbstractBaseUser | AnonymousUser) -> int:

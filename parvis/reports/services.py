@@ -133,6 +133,7 @@ def _store(
             thumbnail=stored.thumbnail,
             width=stored.width,
             height=stored.height,
+            held=settings.PARVIS_REPORTS_PHOTO_MODERATION,
         )
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
@@ -497,6 +498,36 @@ def report_redact(
         report=report, agent=agent, message=_("Description caviardée."), public=False
     )
     return report
+
+
+def _held_photo(report: Report, token: str) -> Photo:
+    photo = report.photos.filter(token=token, held=True).first()
+    if photo is None:
+        raise ReportInvalid(_("Cette photo n'attend plus de validation."), code="photo")
+    return photo
+
+
+@transaction.atomic
+def report_photo_approve(*, report: Report, agent: AbstractBaseUser, token: str) -> Photo:
+    """Publish a photo held for moderation: from now on it shows wherever the report does."""
+    _check_access(agent=agent, report=report)
+    photo = _held_photo(report, token)
+    photo.held = False
+    photo.save(update_fields=["held"])
+    ReportUpdate.objects.create(
+        report=report, agent=agent, message=_("Photo validée et publiée."), public=False
+    )
+    return photo
+
+
+@transaction.atomic
+def report_photo_refuse(*, report: Report, agent: AbstractBaseUser, token: str) -> None:
+    """Refuse a photo held for moderation: it is deleted, its files once that is committed."""
+    _check_access(agent=agent, report=report)
+    _held_photo(report, token).delete()
+    ReportUpdate.objects.create(
+        report=report, agent=agent, message=_("Photo refusée et supprimée."), public=False
+    )
 
 
 def categories_count_for(service: Service) -> int:

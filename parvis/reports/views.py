@@ -31,6 +31,7 @@ from parvis.reports.selectors import (
     reports_public,
 )
 from parvis.reports.services import report_create, report_flag, report_support
+from parvis.reports.timeline import report_timeline
 
 PAGE_SIZE = 20
 
@@ -94,7 +95,14 @@ def _render_details(
         longitude=place.get("long"),
         address=place.get("address") or "",
     )
-    context = {"form": form, "place": place, "category": category, "nearby": nearby}
+    context = {
+        "form": form,
+        "place": place,
+        "category": category,
+        "nearby": nearby,
+        # The form says what will be public: the photos at once, or after an agent's approval.
+        "photo_moderation": settings.PARVIS_REPORTS_PHOTO_MODERATION,
+    }
     return render(request, "reports/new_details.html", context, status=status)
 
 
@@ -159,10 +167,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(report: Report, *, tracking: bool) -> dict[str, object]:
+    updates = list(report.updates.filter(public=True))
     return {
         "report": report,
-        "updates": report.updates.filter(public=True),
-        "photos": [] if report.hidden else list(report.photos.all()),
+        "updates": updates,
+        "timeline": report_timeline(report=report, updates=updates),
+        "photos": [] if report.hidden else list(report.photos.public()),
+        # The reporter (and only the reporter) is told their photos wait for an agent.
+        "photos_held": report.photos.filter(held=True).count() if tracking else 0,
         "tracking": tracking,
     }
 
@@ -220,9 +232,10 @@ def reports_list(request: HttpRequest) -> HttpResponse:
 
 
 def photo_serve(request: HttpRequest, token: str, size: str) -> FileResponse:
-    """A re-encoded photo of a public report (never the upload, never a hidden report's)."""
+    """A re-encoded photo of a public report (never the upload, never a hidden report's, never
+    one held for moderation)."""
     photo = Photo.objects.select_related("report").filter(token=token).first()
-    if photo is None or photo.report.hidden or size not in ("grande", "vignette"):
+    if photo is None or photo.report.hidden or photo.held or size not in ("grande", "vignette"):
         raise Http404
     field = photo.image if size == "grande" else photo.thumbnail
     response = FileResponse(field.open("rb"), content_type="image/jpeg")

@@ -86,7 +86,7 @@ def attributes_parse(category: Category, params: QueryDict) -> dict[str, object]
 
 def request(http: HttpRequest, report: Report) -> dict[str, object]:
     public_updates = [u for u in report.updates.all() if u.public and u.message]
-    photos = list(report.photos.all())
+    photos = [p for p in report.photos.all() if not p.held]  # held: not public yet
     return {
         "service_request_id": str(report.pk),
         "status": "open" if report.is_open else "closed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import pytest
@@ -37,7 +38,8 @@ def test_step_one_without_place_explains_what_is_missing(client):
     response = client.get("/signalements/nouveau/", {"category": "nid-de-poule", "address": ""})
     body = response.content.decode()
     assert "Indiquez une adresse" in body
-    assert 'id="id_address-error"' in body
+    assert 'id="id_address_error"' in body
+    assert re.search(r'<input[^>]*aria-describedby="[^"]*id_address_error[^"]*"', body)
 
 
 def test_step_two_shows_nearby_open_reports_to_support(client):
@@ -146,3 +148,28 @@ def test_support_button_counts_once_per_client(client):
     client.post(f"/signalements/{report.pk}/soutenir/")
     report.refresh_from_db()
     assert report.support_count == 1
+
+
+def _image_bytes(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (30, 120, 200)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def test_the_file_fields_accept_is_the_servers_list_of_formats(client):
+    """What the browser offers (``accept``) is exactly what the server takes: each type the
+    field lists goes through, a GIF included; a type it does not list (BMP) is refused."""
+    page = client.get(
+        "/signalements/nouveau/", {"category": "nid-de-poule", "lat": "47.2", "long": "-1.55"}
+    ).content.decode()
+    accepts = set(re.findall(r'<input[^>]*type="file"[^>]*accept="([^"]+)"', page))
+    assert len(accepts) == 1  # the three photo fields say the same
+    offered = accepts.pop().split(",")
+    assert "image/gif" in offered
+    for mime in offered:
+        fmt = Image.registered_extensions()["." + mime.split("/")[1]]
+        response = _post_photo(client, _image_bytes(fmt), f"p.{fmt.lower()}", mime)
+        assert response.status_code == 302, mime
+    assert Photo.objects.count() == len(offered)
+    assert "image/bmp" not in offered
+    assert _post_photo(client, _image_bytes("BMP"), "p.bmp", "image/bmp").status_code == 400
