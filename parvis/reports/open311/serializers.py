@@ -135,7 +135,9 @@ def requests_list(http: HttpRequest, qs: QuerySet[Report]) -> list[dict[str, obj
     ids = [row["pk"] for row in rows]
     first_photo: dict[int, str] = {}
     for report_id, token in (
-        Photo.objects.filter(report_id__in=ids).order_by("pk").values_list("report_id", "token")
+        Photo.objects.filter(report_id__in=ids, held=False)  # held: not public yet
+        .order_by("pk")
+        .values_list("report_id", "token")
     ):
         first_photo.setdefault(report_id, token)
     last_note: dict[int, str] = {}
