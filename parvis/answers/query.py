@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from parvis.answers import lexicon as everyday
+from parvis.answers import typos
 from parvis.answers.index import Vocabulary
 from parvis.answers.text import STOP_WORDS, content_words, normalise, stem
 from parvis.core.expiring import Expiring
@@ -271,8 +273,8 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
         score_cutoff=max_edits,
         processor=None,
     )
-    if found is None:
-        return None
+    if found is None:  # not a typo the index can mend: maybe a word cut short ("passep")
+        return typos.complete(word, vocab)
     # Among equally close words, extractOne keeps the first; prefer the most frequent one.
     candidates = process.extract(
         word, vocab.words.keys(), scorer=Levenshtein.distance, score_cutoff=found[1], limit=20
@@ -327,6 +329,7 @@ def understand(
     corrections: dict[str, str] = {}
     words: list[str] = []
     context: list[str] = []
+    thesaurus_words: list[str] = []
     for i, word in enumerate(tokens):
         if not content_words(word):
             continue
@@ -336,12 +339,19 @@ def understand(
         if i in naming_commune:  # a commune's name is a place, never a typo to correct
             words.append(word)
             continue
+        synonyms = everyday.synonyms(word, vocab)
+        if synonyms:  # a French word the site does not use is not a typo: its synonyms are
+            thesaurus_words.extend(synonyms)
+            words.append(word)
+            continue
         fixed = None if word in keep else correct(word, vocab)
         if fixed:
             corrections[word] = fixed
         words.append(fixed or word)
     corrected = " ".join(corrections.get(w, w) for w in tokens)
     added = [w for exp in expansions(corrected) for w in content_words(exp)]
+    everyday_words = [*thesaurus_words, *everyday.acronym_expansions(corrected.split())]
+    added += [w for exp in everyday_words for w in content_words(exp) if w not in added]
     kind = next((PLACE_KINDS[w] for w in words if w in PLACE_KINDS), None)
     asks_hours = any(w in OPEN_WORDS for w in words) or time_ref.explicit
     return Understanding(

@@ -14,7 +14,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.answers import index
+from parvis.answers import index, kinds
 from parvis.answers.models import SearchDocument
 from parvis.answers.query import PLACE_KINDS, Understanding, lexicon
 from parvis.answers.text import normalise, stem, stems
@@ -89,6 +89,7 @@ def rank(
         audiences=set(meaning.audiences),
         today=timezone.localdate(now),
     )
+    ranked = kinds.weigh(ranked, kinds.kinds_of(meaning.text, normalised=True), depth=RERANK_DEPTH)
     return commune_weigh(ranked, set(meaning.communes), home=meaning.home_commune)
 
 
