@@ -19,6 +19,11 @@ How the set is derived (nothing is written by hand, nothing is invented):
 - split BEFORE any tuning, by the SHA-256 of the fiche id (even first byte: dev, odd: held-out),
   so that the split does not depend on the labels' text or on the engine.
 
+A third file, ``sp_labels_cut_heldout.jsonl``, is the held-out half with words cut short, the
+way residents stop typing: in each query, the longest word of 7 letters or more is cut to its
+first 60 % (at least 5 letters): "Immatriculer un véhicule neuf" → "Immatri un véhicule neuf".
+Mechanical, for measuring the completion of words cut short; never tuned on.
+
 These are editors' words, not queries typed by residents: no public log of residents' queries
 matching this corpus could be found. Writes ``parvis/answers/eval/sp_labels_dev.jsonl`` and
 ``sp_labels_heldout.jsonl``.
@@ -74,10 +79,30 @@ def build(folder: Path) -> tuple[list[dict], list[dict]]:
     return dev, heldout
 
 
+def cut(query: str) -> str | None:
+    """The query with its longest word (7 letters or more) cut to its first 60 %."""
+    words = query.split()
+    longest = max(range(len(words)), key=lambda i: (len(words[i].strip("(),:'")), -i))
+    word = words[longest].strip("(),:'")
+    if len(word) < 7 or not word.isalpha():
+        return None
+    words[longest] = words[longest].replace(word, word[: max(5, round(len(word) * 0.6))])
+    return " ".join(words)
+
+
 def main() -> None:
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/service-public")
     dev, heldout = build(folder)
-    for name, items in (("sp_labels_dev.jsonl", dev), ("sp_labels_heldout.jsonl", heldout)):
+    shortened = [
+        {"question": c, "expected": item["expected"]}
+        for item in heldout
+        if (c := cut(item["question"])) is not None
+    ]
+    for name, items in (
+        ("sp_labels_dev.jsonl", dev),
+        ("sp_labels_heldout.jsonl", heldout),
+        ("sp_labels_cut_heldout.jsonl", shortened),
+    ):
         with (OUT / name).open("w") as fh:
             for item in items:
                 fh.write(json.dumps(item, ensure_ascii=False) + "\n")

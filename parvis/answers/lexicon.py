@@ -27,6 +27,7 @@ from parvis.core.expiring import Expiring
 
 THESAURUS = Path(__file__).resolve().parent / "data" / "thesaurus_fr.tsv.gz"
 SYNONYMS_KEPT = 2  # synonyms the index holds, added for one unknown word (closest first)
+SYNONYMS_SCAN = 5  # among the first synonyms listed: further down, other senses of the word
 ACRONYMS_TTL = 3_600.0  # a scan of the documents: new definitions are learnt within the hour
 ACRONYM_SCAN = 20_000  # characters of each document searched for acronym definitions
 
@@ -55,7 +56,10 @@ def synonyms(word: str, vocab: Vocabulary) -> list[str]:
     """
     if stem(word) in vocab.stems or word.isdigit():
         return []
-    found = [s for s in thesaurus().get(word, ()) if _known(s, vocab)]
+    entries = thesaurus()
+    # Headwords are singular: "eboueurs" is looked up as "eboueur".
+    listed = entries.get(word) or entries.get(word[:-1] if word[-1:] in ("s", "x") else "", ())
+    found = [s for s in listed[:SYNONYMS_SCAN] if _known(s, vocab)]
     return found[:SYNONYMS_KEPT]
 
 

@@ -247,6 +247,7 @@ def communes_named(tokens: list[str]) -> tuple[list[str], set[int]]:
 # --- Spelling ---------------------------------------------------------------------------------
 
 
+LONG_WORD = 8  # letters from which a word may be two edits away from the site's
 INFLECTIONS = set("estxz")  # French verb and plural endings: "fais" / "fait" is not a typo
 
 
@@ -258,14 +259,18 @@ def _is_inflection(word: str, other: str) -> bool:
 
 
 def correct(word: str, vocab: Vocabulary) -> str | None:
-    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None.
+    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None; a word cut
+    short ("passep") is first completed to the index's word it begins (``typos.complete``).
 
     Only a word the site does not know is corrected, and never into another inflection of
     itself (a conjugated verb the site happens not to use is not a typo).
     """
     if len(word) < 4 or word in vocab.words or word.isdigit() or stem(word) in vocab.stems:
         return None
-    max_edits = 1 if len(word) < 8 else 2
+    completed = typos.complete(word, vocab)  # a word cut short ("passep") before a typo
+    if completed:
+        return completed
+    max_edits = 1 if len(word) < LONG_WORD else 2
     found = process.extractOne(
         word,
         vocab.words.keys(),
@@ -273,8 +278,8 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
         score_cutoff=max_edits,
         processor=None,
     )
-    if found is None:  # not a typo the index can mend: maybe a word cut short ("passep")
-        return typos.complete(word, vocab)
+    if found is None:
+        return None
     # Among equally close words, extractOne keeps the first; prefer the most frequent one.
     candidates = process.extract(
         word, vocab.words.keys(), scorer=Levenshtein.distance, score_cutoff=found[1], limit=20
