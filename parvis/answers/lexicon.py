@@ -139,5 +139,10 @@ def acronym_expansions(tokens: list[str]) -> list[str]:
     known = acronyms()
     out = [known[t] for t in tokens if t in known]
     padded = f" {' '.join(tokens)} "
-    out.extend(acr for acr, full in known.items() if " " in full and f" {full} " in padded)
+    firsts = set(tokens)
+    out.extend(
+        acr
+        for acr, full in known.items()
+        if " " in full and full.split(" ", 1)[0] in firsts and f" {full} " in padded
+    )
     return out
