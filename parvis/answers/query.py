@@ -291,7 +291,13 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
 
 
 @dataclass
-class Understanding:
+class ParsedQuery:
+    """A resident's question, parsed once at the entry point and passed down.
+
+    Everything below ``answer_query`` (ranking, confidence, places, snippets, spelling, the
+    search log) reads this object; none of it normalises the question again.
+    """
+
     text: str  # normalised question
     words: list[str]  # content words after spelling, without time words
     corrections: dict[str, str] = field(default_factory=dict)
@@ -304,6 +310,15 @@ class Understanding:
     home_commune: str = ""  # the site's own commune, what a question naming none is about
     context: list[str] = field(default_factory=list)  # the words that named them (not topic)
     now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
+    raw: str = ""  # the question as typed (display form), what the semantic side embeds
+    loggable: str = ""  # normalised with personal data masked: what the search log keeps
+    topic_stems: list[str] = field(default_factory=list)  # stems of ``words``, in order
+    expansion_stems: list[str] = field(default_factory=list)  # of ``expanded`` + ``context``
+
+    @property
+    def stems(self) -> set[str]:
+        """Every stem the question retrieves with (topic, lexicon expansions, context)."""
+        return {*self.topic_stems, *self.expansion_stems}
 
     @property
     def suggestion(self) -> str:
@@ -313,6 +328,20 @@ class Understanding:
         return " ".join(self.corrections.get(w, w) for w in self.text.split())
 
 
+# The former name, kept for callers written against it.
+Understanding = ParsedQuery
+
+
+def _loggable(raw: str, text: str) -> str:
+    """The normalised question with what people type about themselves masked (emails, phone,
+    IBAN, social security numbers): masked on the raw text, where their spellings are known,
+    so normalised again only when the mask changed something."""
+    from parvis.core.privacy import personal_data_mask, personal_data_mask_normalised
+
+    masked = personal_data_mask(raw)
+    return personal_data_mask_normalised(text if masked == raw else normalise(masked, limit=200))
+
+
 def understand(
     raw: str,
     *,
@@ -320,9 +349,45 @@ def understand(
     vocab: Vocabulary,
     keep: frozenset[str] = frozenset(),
     home_commune: str | None = None,
-) -> Understanding:
-    """What the question asks. Words in ``keep`` are taken as typed (a correction refused)."""
+) -> ParsedQuery:
+    """Parse a question (the one place it is normalised). Words in ``keep`` are taken as
+    typed (a correction refused)."""
     text = normalise(raw, limit=200)
+    return _parse(
+        text,
+        raw=raw,
+        loggable=_loggable(raw, text),
+        now=now,
+        vocab=vocab,
+        keep=keep,
+        home_commune=default_commune() if home_commune is None else home_commune,
+    )
+
+
+def respell(parsed: ParsedQuery, *, vocab: Vocabulary, keep: frozenset[str]) -> ParsedQuery:
+    """The same question parsed again with the corrections of ``keep`` refused, from its
+    normalised text (not normalised again)."""
+    return _parse(
+        parsed.text,
+        raw=parsed.raw,
+        loggable=parsed.loggable,
+        now=parsed.now or dt.datetime.now(PARIS),
+        vocab=vocab,
+        keep=keep,
+        home_commune=parsed.home_commune,
+    )
+
+
+def _parse(
+    text: str,
+    *,
+    raw: str,
+    loggable: str,
+    now: dt.datetime,
+    vocab: Vocabulary,
+    keep: frozenset[str],
+    home_commune: str,
+) -> ParsedQuery:
     time_ref = parse_time(text, now=now)
     topic = strip_time_words(text)
     tokens = topic.split()
@@ -359,9 +424,10 @@ def understand(
     added += [w for exp in everyday_words for w in content_words(exp) if w not in added]
     kind = next((PLACE_KINDS[w] for w in words if w in PLACE_KINDS), None)
     asks_hours = any(w in OPEN_WORDS for w in words) or time_ref.explicit
-    return Understanding(
+    topic_words = [w for w in words if w not in STOP_WORDS]
+    return ParsedQuery(
         text=text,
-        words=[w for w in words if w not in STOP_WORDS],
+        words=topic_words,
         corrections=corrections,
         expanded=added,
         time=time_ref,
@@ -369,7 +435,11 @@ def understand(
         asks_hours=asks_hours,
         audiences=audiences,
         communes=communes,
-        home_commune=default_commune() if home_commune is None else home_commune,
+        home_commune=home_commune,
         context=context,
         now=now,
+        raw=raw,
+        loggable=loggable,
+        topic_stems=[stem(w) for w in topic_words],
+        expansion_stems=[stem(w) for w in [*added, *context]],
     )

@@ -62,7 +62,7 @@ CALIBRATION = (-9.25, 4.24, 6.13, 1.05, 2.69)
 
 
 def query_stems(meaning: Understanding) -> set[str]:
-    return {stem(w) for w in [*meaning.words, *meaning.expanded, *meaning.context]}
+    return meaning.stems
 
 
 def rank(
@@ -76,17 +76,17 @@ def rank(
     asked of the candidates' beginnings: they are context, not topic.
     """
     weights: dict[str, float] = {}
-    for word in [*meaning.expanded, *meaning.context]:
-        weights[stem(word)] = EXPANSION_WEIGHT
-    for word in meaning.words:
-        weights[stem(word)] = 1.0
+    for term in meaning.expansion_stems:
+        weights[term] = EXPANSION_WEIGHT
+    for term in meaning.topic_stems:
+        weights[term] = 1.0
     hits = index.search(weights, limit=limit)
     docs = documents_load([pk for pk, _ in hits])
     ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
     now = meaning.now or timezone.now()
     ranked = rerank(
         ranked,
-        [stem(w) for w in meaning.words],
+        meaning.topic_stems,
         audiences=set(meaning.audiences),
         today=timezone.localdate(now),
     )
@@ -301,7 +301,7 @@ def question_units(meaning: Understanding) -> list[tuple[set[str], set[str]]]:
     A term of the citizen lexicon ("carte grise", "cni") is one subject, whole: a page titled
     "carte de stationnement" is not about a "carte grise". Other content words stand alone.
     """
-    asked = {stem(w) for w in meaning.words}
+    asked = set(meaning.topic_stems)
     padded = f" {meaning.text} "
     units: list[tuple[set[str], set[str]]] = []
     taken: set[str] = set()
@@ -332,7 +332,7 @@ def confidence_features(
     from one it can: a single stray word matched gives a large margin but a small share.
     """
     margin = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 1.0
-    asked = {stem(w) for w in meaning.words}
+    asked = set(meaning.topic_stems)
     head = set(stems(f"{top.title} {top.alternatives}"))
     units = question_units(meaning)
     covered = sum(1 for words, meant in units if words <= head or _holds(head, meant))
@@ -486,7 +486,7 @@ def place_answer(
     quartier = next((q for q in Quartier.objects.all() if quartier_named(q.name, meaning)), None)
     communes = list(Commune.objects.filter(slug__in=meaning.communes))
     named = {w for c in communes for w in normalise(c.name).split()}
-    other = [w for w in meaning.words if normalise(w) not in _PLACE_CONTEXT | named]
+    other = [w for w in meaning.words if w not in _PLACE_CONTEXT | named]
     if not meaning.asks_hours and quartier is None and not communes and other:
         return None
     lieux = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import Understanding, understand
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stem, stems
+from parvis.answers.query import ParsedQuery, Understanding, respell, understand
+from parvis.answers.text import MAX_QUERY_LENGTH, stem, stems
 from parvis.content.geography import Position, zone_for
 from parvis.content.models import FichePage, LieuPage
 from parvis.core import geocoding
@@ -139,10 +139,14 @@ class AnswerResponse:
     terms: list[str] = field(default_factory=list)  # stems matched, for highlighting
     at: dt.datetime | None = None  # the moment the question is about (Europe/Paris)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The question as parsed once (normalised text, stems, time, communes…), for what the
+    # callers do next (the search log) without parsing it again. Not part of the JSON API.
+    parsed: ParsedQuery | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON API's shape: query, answer|null, confidence, results (+ extra fields)."""
-        data = asdict(self)
+        data = asdict(replace(self, parsed=None))
+        data.pop("parsed", None)
         for item in data["results"]:
             item.pop("page_id", None)
         data["at"] = self.at.isoformat() if self.at else None
@@ -273,18 +277,23 @@ def answer_query(
     """
     now = at or timezone.now()
     text = normalise_query(query)
-    if not normalise(text):
-        return AnswerResponse(query=text, answer=None, confidence=0.0, results=[], at=now)
     # The optional semantic vector is computed on another core while the lexical side runs.
-    use_semantic = semantic.enabled() and semantic_search is not False
+    use_semantic = bool(text) and semantic.enabled() and semantic_search is not False
     pending = semantic.query_vector_async(text) if use_semantic else None
     vocab = index.vocabulary()
+    # The question is parsed (normalised) here, once; everything below reads ``meaning``.
     meaning = understand(text, now=now, vocab=vocab, home_commune=commune)
+    if not meaning.text:
+        if pending is not None:
+            pending.cancel()
+        return AnswerResponse(
+            query=text, answer=None, confidence=0.0, results=[], at=now, parsed=meaning
+        )
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     refused = _corrections_refused(meaning, ranked)
     if refused:
-        meaning = understand(text, now=now, vocab=vocab, keep=refused, home_commune=commune)
+        meaning = respell(meaning, vocab=vocab, keep=refused)
         ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
@@ -341,6 +350,7 @@ def answer_query(
         terms=sorted(stems),
         at=moment,
         facets=facets,
+        parsed=meaning,
     )
 
 
