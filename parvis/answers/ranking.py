@@ -519,7 +519,9 @@ def place_answer(
     where_when = _PLACE_CONTEXT | OPEN_WORDS | (_quartier_words(quartier) if quartier else set())
     topic = [w for w in meaning.words if w in PLACE_KINDS or w not in where_when]
     confidence_value, _margin = confidence(
-        scores, dataclasses.replace(meaning, words=topic), agreeing[0][0]
+        scores,
+        dataclasses.replace(meaning, words=topic, topic_stems=[stem(w) for w in topic]),
+        agreeing[0][0],
     )
     statuses = [place_status(lieu, at) for lieu in lieux]
     statuses.sort(key=lambda s: not s.is_open)
