@@ -24,22 +24,6 @@ TIME_WORDS = {"maintenant", "actuellement", "aujourdhui", "demain", "ce", "cet",
 TIME_WORDS |= set(WEEKDAYS) | set(PARTS_OF_DAY) | {"prochain", "h", "heure", "heures"}
 _CLOCK = re.compile(r"\b(?:a )?(\d{1,2}) ?h ?(\d{2})?\b")
 
-# Words that name a kind of place (normalised → LieuKind value).
-PLACE_KINDS = {
-    "piscine": "piscine",
-    "piscines": "piscine",
-    "nager": "piscine",
-    "natation": "piscine",
-    "mediatheque": "mediatheque",
-    "mediatheques": "mediatheque",
-    "bibliotheque": "mediatheque",
-    "bibliotheques": "mediatheque",
-    "mairie": "mairie",
-    "mairies": "mairie",
-    "decheterie": "decheterie",
-    "decheteries": "decheterie",
-    "ccas": "ccas",
-}
 OPEN_WORDS = {"ouvert", "ouverte", "ouverts", "ouvertes", "ouvre", "horaire", "horaires", "ferme"}
 OPEN_WORDS |= {"fermee", "fermes", "fermees", "ouverture", "fermeture"}
 
@@ -244,6 +228,58 @@ def communes_named(tokens: list[str]) -> tuple[list[str], set[int]]:
     return slugs, taken
 
 
+# --- Kinds of place named in the question ------------------------------------------------------
+
+PLACE_KINDS_TTL = 60.0
+
+
+def place_kinds_invalidate() -> None:
+    _place_kinds.invalidate()
+
+
+def _place_kind_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
+    """(LieuKind value, phrase as normalised words) for every kind's residents' words,
+    longest first: the editors' data ("mairie", "hôtel de ville" → town hall)."""
+    from parvis.answers.models import PlaceKindWords
+
+    phrases = {
+        (entry.kind, tuple(normalise(text.replace("-", " ")).split()))
+        for entry in PlaceKindWords.objects.only("kind", "resident_words")
+        for text in entry.words()
+    }
+    return sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
+
+
+_place_kinds = Expiring(_place_kind_phrases_load, ttl=PLACE_KINDS_TTL)
+
+
+def place_kind_phrases() -> list[tuple[str, tuple[str, ...]]]:
+    """(kind, phrase) for each kind of place's residents' words, longest first."""
+    return _place_kinds.get()
+
+
+def _plural_of(token: str, word: str) -> bool:
+    return token == word or (len(word) > 2 and token in (word + "s", word + "x"))
+
+
+def place_kind_named(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """The kind of place a question names first ("piscines", "hôtel de ville"), and the
+    phrases (normalised, as typed) that named a kind; plurals in -s/-x fold."""
+    found: list[tuple[int, str, str]] = []  # (position, kind, phrase as typed)
+    taken: set[int] = set()
+    for kind, phrase in place_kind_phrases():
+        size = len(phrase)
+        for start in range(len(tokens) - size + 1):
+            span = set(range(start, start + size))
+            if span & taken:
+                continue
+            if all(_plural_of(tokens[start + k], phrase[k]) for k in range(size)):
+                taken |= span
+                found.append((start, kind, " ".join(tokens[start : start + size])))
+    found.sort()
+    return (found[0][1] if found else None), [typed for _, _, typed in found]
+
+
 # --- Spelling ---------------------------------------------------------------------------------
 
 
@@ -304,6 +340,7 @@ class ParsedQuery:
     expanded: list[str] = field(default_factory=list)  # words added by the lexicon
     time: TimeRef | None = None
     place_kind: str | None = None
+    place_words: list[str] = field(default_factory=list)  # what named a kind ("hotel de ville")
     asks_hours: bool = False
     audiences: list[str] = field(default_factory=list)  # slugs of the audiences named
     communes: list[str] = field(default_factory=list)  # slugs of the communes named
@@ -422,7 +459,9 @@ def _parse(
     added = [w for exp in expansions(corrected) for w in content_words(exp)]
     everyday_words = [*thesaurus_words, *everyday.acronym_expansions(corrected.split())]
     added += [w for exp in everyday_words for w in content_words(exp) if w not in added]
-    kind = next((PLACE_KINDS[w] for w in words if w in PLACE_KINDS), None)
+    kind, place_words = place_kind_named(
+        [corrections.get(w, w) for i, w in enumerate(tokens) if i not in naming or not topical]
+    )
     asks_hours = any(w in OPEN_WORDS for w in words) or time_ref.explicit
     topic_words = [w for w in words if w not in STOP_WORDS]
     return ParsedQuery(
@@ -432,6 +471,7 @@ def _parse(
         expanded=added,
         time=time_ref,
         place_kind=kind,
+        place_words=place_words,
         asks_hours=asks_hours,
         audiences=audiences,
         communes=communes,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from parvis.answers import index, kinds
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import OPEN_WORDS, PLACE_KINDS, Understanding, lexicon
+from parvis.answers.query import OPEN_WORDS, Understanding, lexicon
 from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
@@ -486,7 +486,8 @@ def place_answer(
     quartier = next((q for q in Quartier.objects.all() if quartier_named(q.name, meaning)), None)
     communes = list(Commune.objects.filter(slug__in=meaning.communes))
     named = {w for c in communes for w in normalise(c.name).split()}
-    other = [w for w in meaning.words if w not in _PLACE_CONTEXT | named]
+    naming = {w for phrase in meaning.place_words for w in phrase.split()}
+    other = [w for w in meaning.words if w not in _PLACE_CONTEXT | named | naming]
     if not meaning.asks_hours and quartier is None and not communes and other:
         return None
     lieux = (
@@ -508,16 +509,17 @@ def place_answer(
         return None
     # The places of the kind and the pages about that kind of place ("Où est la déchèterie la
     # plus proche ?") give the same answer: together they face the question's other subjects.
-    kind_stems = {stem(w) for w in meaning.words if w in PLACE_KINDS}
+    kind_stems = [set(stems(phrase, normalised=True)) for phrase in meaning.place_words]
     agreeing, others = [], []
     for doc, score in ranked:
-        agrees = doc.key in keys or bool(kind_stems & subject_stems(doc))
+        subject = subject_stems(doc)
+        agrees = doc.key in keys or any(k and k <= subject for k in kind_stems)
         (agreeing if agrees else others).append((doc, score))
     scores = [agreeing[0][1], *(score for _doc, score in others[:1])]
     # Where and when ("ouverte maintenant près de Chantenay") are what the card answers with
     # the places' status: the confidence is about what is asked for, the kind of place.
     where_when = _PLACE_CONTEXT | OPEN_WORDS | (_quartier_words(quartier) if quartier else set())
-    topic = [w for w in meaning.words if w in PLACE_KINDS or w not in where_when]
+    topic = [w for w in meaning.words if w in naming or w not in where_when]
     confidence_value, _margin = confidence(
         scores,
         dataclasses.replace(meaning, words=topic, topic_stems=[stem(w) for w in topic]),
@@ -560,6 +562,6 @@ def quartier_named(name: str, meaning: Understanding) -> bool:
     return any(f" {normalise(part)} " in padded for part in parts if normalise(part))
 
 
+# Words around a kind of place that ask where it is, not something else about it (the words
+# that name the kind are the editors' data: ``ParsedQuery.place_words``).
 _PLACE_CONTEXT = {"pres", "proche", "quartier", "ou", "trouver", "adresse", "la", "plus"}
-_PLACE_CONTEXT |= {"piscine", "piscines", "mediatheque", "mediatheques", "bibliotheque"}
-_PLACE_CONTEXT |= {"bibliotheques", "mairie", "mairies", "decheterie", "decheteries", "ccas"}
