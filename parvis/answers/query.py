@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from parvis.answers import lexicon as everyday
 from parvis.answers import typos
+from parvis.answers.english import question_language, to_french
 from parvis.answers.index import Vocabulary
 from parvis.answers.text import STOP_WORDS, content_words, normalise, stem
 from parvis.core.expiring import Expiring
@@ -348,6 +349,8 @@ class ParsedQuery:
     context: list[str] = field(default_factory=list)  # the words that named them (not topic)
     now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
     raw: str = ""  # the question as typed (display form), what the semantic side embeds
+    language: str = "fr"  # "en" for an English question (told by its function words)
+    searched: str = ""  # normalised text searched: ``text``, or an English one in French words
     loggable: str = ""  # normalised with personal data masked: what the search log keeps
     topic_stems: list[str] = field(default_factory=list)  # stems of ``words``, in order
     expansion_stems: list[str] = field(default_factory=list)  # of ``expanded`` + ``context``
@@ -425,8 +428,12 @@ def _parse(
     keep: frozenset[str],
     home_commune: str,
 ) -> ParsedQuery:
-    time_ref = parse_time(text, now=now)
-    topic = strip_time_words(text)
+    language = question_language(text.split())
+    # An English question is searched in the site's French words ("identity card" → "carte
+    # identite"); its spelling is not corrected (English words are not French typos).
+    searched = " ".join(to_french(text.split())) if language == "en" else text
+    time_ref = parse_time(searched, now=now)
+    topic = strip_time_words(searched)
     tokens = topic.split()
     audiences, naming = audiences_named(tokens)
     communes, naming_commune = communes_named(tokens)
@@ -446,12 +453,12 @@ def _parse(
         if i in naming_commune:  # a commune's name is a place, never a typo to correct
             words.append(word)
             continue
-        synonyms = everyday.synonyms(word, vocab)
+        synonyms = [] if language == "en" else everyday.synonyms(word, vocab)
         if synonyms:  # a French word the site does not use is not a typo: its synonyms are
             thesaurus_words.extend(synonyms)
             words.append(word)
             continue
-        fixed = None if word in keep else correct(word, vocab)
+        fixed = None if word in keep or language == "en" else correct(word, vocab)
         if fixed:
             corrections[word] = fixed
         words.append(fixed or word)
@@ -479,6 +486,8 @@ def _parse(
         context=context,
         now=now,
         raw=raw,
+        language=language,
+        searched=searched,
         loggable=loggable,
         topic_stems=[stem(w) for w in topic_words],
         expansion_stems=[stem(w) for w in [*added, *context]],

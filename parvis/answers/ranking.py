@@ -302,7 +302,7 @@ def question_units(meaning: Understanding) -> list[tuple[set[str], set[str]]]:
     "carte de stationnement" is not about a "carte grise". Other content words stand alone.
     """
     asked = set(meaning.topic_stems)
-    padded = f" {meaning.text} "
+    padded = f" {meaning.searched or meaning.text} "
     units: list[tuple[set[str], set[str]]] = []
     taken: set[str] = set()
     for term, expansion in lexicon().items():
@@ -557,7 +557,7 @@ def _quartier_words(quartier: Any) -> set[str]:
 def quartier_named(name: str, meaning: Understanding) -> bool:
     """The question names the quartier: its whole name, or one of the places its name joins
     ("Chantenay" for "Bellevue – Chantenay – Sainte-Anne")."""
-    padded = f" {meaning.text} "
+    padded = f" {meaning.searched or meaning.text} "
     parts = [name, *re.split(r"\s[–—-]\s", name)]
     return any(f" {normalise(part)} " in padded for part in parts if normalise(part))
 

@@ -81,6 +81,9 @@ class AnswerCard:
     address_answer: str = ""
     address_choices: list[str] = field(default_factory=list)  # when the address is unclear
     address_unknown: bool = False  # an address was given but no zone holds it
+    # The card's language: "en" when an English question gets the page's English version,
+    # "fr" otherwise (an English question then reads "This answer is in French").
+    language: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class AnswerResponse:
     terms: list[str] = field(default_factory=list)  # stems matched, for highlighting
     at: dt.datetime | None = None  # the moment the question is about (Europe/Paris)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    language: str = "fr"  # the question's language ("en": told by its function words)
     # The question as parsed once (normalised text, stems, time, communes…), for what the
     # callers do next (the search log) without parsing it again. Not part of the JSON API.
     parsed: ParsedQuery | None = field(default=None, compare=False, repr=False)
@@ -199,6 +203,27 @@ def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "", address: str = 
         address_answer=per_address.answer,
         address_choices=per_address.choices,
         address_unknown=per_address.unknown,
+    )
+
+
+def card_in_language(card: AnswerCard, page_id: int | None, language: str) -> AnswerCard:
+    """The card in the question's language: the page's live translation (Wagtail locales)
+    where the editors made one, else the French card, marked as French."""
+    from wagtail.models import Locale, Page
+
+    page = Page.objects.filter(pk=page_id).first() if page_id else None
+    locale = Locale.objects.filter(language_code=language).first()
+    translated = page.get_translation_or_none(locale) if page and locale else None
+    if translated is None or not translated.live:
+        return replace(card, language="fr")
+    translated = translated.specific
+    short = getattr(translated, "short_answer", "") or getattr(translated, "intro", "")
+    return replace(
+        card,
+        url=translated.url,
+        title=translated.title,
+        short_answer=short or card.short_answer,
+        language=language,
     )
 
 
@@ -340,6 +365,8 @@ def answer_query(
         and not ranking.other_commune(ranked[0][0], asked_communes)
     ):
         answer = _card(ranked[0][0], moment, address)
+        if meaning.language != "fr":
+            answer = card_in_language(answer, ranked[0][0].page_id, meaning.language)
     return AnswerResponse(
         query=text,
         answer=answer,
@@ -350,6 +377,7 @@ def answer_query(
         terms=sorted(stems),
         at=moment,
         facets=facets,
+        language=meaning.language,
         parsed=meaning,
     )
 

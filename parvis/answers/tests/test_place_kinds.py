@@ -51,8 +51,8 @@ def test_an_editor_adds_a_word_and_the_engine_answers_with_the_places(
 ) -> None:
     """ "recyclerie ouverte dimanche" names no kind until an editor adds the word; then the
     answer is the déchèteries with their status (the card comes from the data, not the code)."""
-    publish_lieu("Déchèterie de la Prairie de Mauves", "decheterie", hours={6: (9, 18)})
-    publish_lieu("Déchèterie de Tougas", "decheterie", hours={0: (9, 18)})
+    publish_lieu("Déchèterie test du dimanche", "decheterie", hours={6: (9, 18)})
+    publish_lieu("Déchèterie test du lundi", "decheterie", hours={0: (9, 18)})
     assert _kind("recyclerie ouverte dimanche")[0] is None
     entry = PlaceKindWords.objects.get(kind="decheterie")
     entry.resident_words += "\nrecyclerie"
@@ -60,14 +60,15 @@ def test_an_editor_adds_a_word_and_the_engine_answers_with_the_places(
     assert _kind("recyclerie ouverte dimanche")[0] == "decheterie"
     response = answer_query(query="déchèterie ouverte dimanche", at=SUNDAY_NOON)
     assert response.answer is not None and response.answer.id == "lieux:decheterie"
-    assert [p.is_open for p in response.answer.places] == [True, False]
+    status = {p.title: p.is_open for p in response.answer.places}
+    assert status["Déchèterie test du dimanche"] is True
+    assert status["Déchèterie test du lundi"] is False
 
 
 def test_editors_edit_the_words_in_the_back_office() -> None:
     """The snippet is listed, and a save through the admin form changes what is understood."""
-    User.objects.create_superuser("editrice", "e@ville.test", "pw-editrice-123")
     client = Client()
-    client.login(username="editrice", password="pw-editrice-123")
+    client.force_login(User.objects.create_superuser("editrice", "e@ville.test", "pw-123456"))
     listing = client.get("/admin/snippets/answers/placekindwords/")
     assert listing.status_code == 200
     assert "Déchèterie" in listing.content.decode()
@@ -82,9 +83,8 @@ def test_editors_edit_the_words_in_the_back_office() -> None:
 
 
 def test_an_empty_list_of_words_is_refused_with_a_message() -> None:
-    User.objects.create_superuser("editeur", "f@ville.test", "pw-editeur-123")
     client = Client()
-    client.login(username="editeur", password="pw-editeur-123")
+    client.force_login(User.objects.create_superuser("editeur", "f@ville.test", "pw-123456"))
     entry = PlaceKindWords.objects.get(kind="ccas")
     page = client.post(
         f"/admin/snippets/answers/placekindwords/edit/{entry.pk}/",
