@@ -56,7 +56,7 @@ def page_kinds(doc: SearchDocument) -> frozenset[str]:
     key = (doc.pk, doc.updated_at)
     found = _PAGE_KINDS.get(key)
     if found is None:
-        lines = [doc.title, *(doc.alternatives or "").splitlines()]
+        lines = [doc.title, *(doc.wordings or "").splitlines()]
         found = frozenset().union(*(kinds_of(line) for line in lines if line.strip()))
         if len(_PAGE_KINDS) > PAGE_KINDS_CACHE:
             _PAGE_KINDS.clear()
