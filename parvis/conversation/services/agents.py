@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.models import Page, Site
 
+from parvis.answers.documents import page_key
+from parvis.answers.learning import phrasing_propose
 from parvis.content.models import FicheIndexPage, FichePage, Service
 from parvis.conversation import errors
 from parvis.conversation.assistant import asks_for_human
@@ -97,6 +99,22 @@ def cited_page(text: str) -> Page | None:
     return None
 
 
+def _question_before(conversation: Conversation, message: Message) -> str:
+    """The resident's last real question before ``message``, not "je veux parler à
+    quelqu'un"."""
+    questions = conversation.messages.filter(
+        author=Message.Author.RESIDENT, created_at__lte=message.created_at
+    ).order_by("-created_at")
+    return next((q.text for q in questions if not asks_for_human(q.text)), "")
+
+
+def _wording_propose(question: str, page: Page) -> None:
+    """An agent answered the resident's question with a page: propose the resident's words as
+    a wording of that page, for an editor to approve (``parvis.answers.learning``)."""
+    if question:
+        phrasing_propose(text=question, document_key=page_key(page.specific), source="agent")
+
+
 @transaction.atomic
 def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text: str) -> Message:
     """The agent answers under their first name and role; the resident is told by email.
@@ -118,6 +136,9 @@ def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text:
     conversation.assigned_to = conversation.assigned_to or agent
     conversation.pending = {}
     conversation.save()
+    if page is not None:
+        question = _question_before(conversation, message)
+        transaction.on_commit(lambda: _wording_propose(question, page))
     if conversation.contact_email:
         with override(conversation.language):
             outbox_enqueue(
@@ -204,11 +225,7 @@ def conversation_suggest_fiche(
     parent = FicheIndexPage.objects.first()
     if parent is None:
         raise ConversationError(errors.NO_FICHE_INDEX, code="no_index")
-    questions = conversation.messages.filter(
-        author=Message.Author.RESIDENT, created_at__lte=message.created_at
-    ).order_by("-created_at")
-    # The resident's last real question, not "je veux parler à quelqu'un".
-    question = next((q.text for q in questions if not asks_for_human(q.text)), "")
+    question = _question_before(conversation, message)
     title = clean_text(title or question or message.text[:80])[:250]
     base = slugify(title)[:40] or "question"
     slug, n = base, 1

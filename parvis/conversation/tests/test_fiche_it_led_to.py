@@ -76,3 +76,22 @@ def test_the_fiche_drafted_from_an_answer_is_shown_once_published(
     fiche.save_revision().publish()
     labels = _outcomes(Identity.parse(EMAIL))
     assert "Votre question a donné la fiche « acte de naissance pour ma fille »" in labels
+
+
+def test_the_question_an_agent_answered_with_a_page_is_proposed_as_its_wording(
+    handed_off, make_agent, make_fiche, service_x, django_capture_on_commit_callbacks
+):  # noqa: ANN001
+    from parvis.answers.documents import page_key
+    from parvis.answers.models import LearnedPhrasing
+
+    fiche = make_fiche("Livret de famille", "Demandez un duplicata en mairie.", service_x)
+    agent = make_agent("agent-mots", service_x, name="Samia")
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_reply(conversation=handed_off, agent=agent, text=f"Voici : {fiche.url}")
+    (proposal,) = LearnedPhrasing.objects.all()
+    # The resident's real question, not "je veux parler à un agent"; nothing indexed yet.
+    assert (proposal.text, proposal.document_key) == (
+        "acte de naissance pour ma fille",
+        page_key(fiche),
+    )
+    assert proposal.status == LearnedPhrasing.Status.PROPOSED
