@@ -60,8 +60,14 @@ def on_commune_change(sender: Any, **kwargs: Any) -> None:
     communes_invalidate()
 
 
+def on_place_kinds_change(sender: Any, **kwargs: Any) -> None:
+    from parvis.answers.query import place_kinds_invalidate
+
+    place_kinds_invalidate()
+
+
 def connect() -> None:
-    from parvis.answers.models import LexiconEntry
+    from parvis.answers.models import LexiconEntry, PlaceKindWords
     from parvis.content.models import Audience, Commune
 
     page_published.connect(on_published, dispatch_uid="answers-published")
@@ -73,3 +79,7 @@ def connect() -> None:
     post_delete.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience-d")
     post_save.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune")
     post_delete.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune-d")
+    post_save.connect(on_place_kinds_change, sender=PlaceKindWords, dispatch_uid="answers-kinds")
+    post_delete.connect(
+        on_place_kinds_change, sender=PlaceKindWords, dispatch_uid="answers-kinds-d"
+    )
