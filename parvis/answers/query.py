@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from parvis.answers import lexicon as everyday
+from parvis.answers import typos
 from parvis.answers.english import question_language, to_french
 from parvis.answers.index import Vocabulary
 from parvis.answers.text import STOP_WORDS, content_words, normalise, stem
@@ -282,6 +284,7 @@ def place_kind_named(tokens: list[str]) -> tuple[str | None, list[str]]:
 # --- Spelling ---------------------------------------------------------------------------------
 
 
+LONG_WORD = 8  # letters from which a word may be two edits away from the site's
 INFLECTIONS = set("estxz")  # French verb and plural endings: "fais" / "fait" is not a typo
 
 
@@ -293,14 +296,18 @@ def _is_inflection(word: str, other: str) -> bool:
 
 
 def correct(word: str, vocab: Vocabulary) -> str | None:
-    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None.
+    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None; a word cut
+    short ("passep") is first completed to the index's word it begins (``typos.complete``).
 
     Only a word the site does not know is corrected, and never into another inflection of
     itself (a conjugated verb the site happens not to use is not a typo).
     """
     if len(word) < 4 or word in vocab.words or word.isdigit() or stem(word) in vocab.stems:
         return None
-    max_edits = 1 if len(word) < 8 else 2
+    completed = typos.complete(word, vocab)  # a word cut short ("passep") before a typo
+    if completed:
+        return completed
+    max_edits = 1 if len(word) < LONG_WORD else 2
     found = process.extractOne(
         word,
         vocab.words.keys(),
@@ -436,6 +443,7 @@ def _parse(
     corrections: dict[str, str] = {}
     words: list[str] = []
     context: list[str] = []
+    thesaurus_words: list[str] = []
     for i, word in enumerate(tokens):
         if not content_words(word):
             continue
@@ -445,12 +453,19 @@ def _parse(
         if i in naming_commune:  # a commune's name is a place, never a typo to correct
             words.append(word)
             continue
+        synonyms = [] if language == "en" else everyday.synonyms(word, vocab)
+        if synonyms:  # a French word the site does not use is not a typo: its synonyms are
+            thesaurus_words.extend(synonyms)
+            words.append(word)
+            continue
         fixed = None if word in keep or language == "en" else correct(word, vocab)
         if fixed:
             corrections[word] = fixed
         words.append(fixed or word)
     corrected = " ".join(corrections.get(w, w) for w in tokens)
     added = [w for exp in expansions(corrected) for w in content_words(exp)]
+    everyday_words = [*thesaurus_words, *everyday.acronym_expansions(corrected.split())]
+    added += [w for exp in everyday_words for w in content_words(exp) if w not in added]
     kind, place_words = place_kind_named(
         [corrections.get(w, w) for i, w in enumerate(tokens) if i not in naming or not topical]
     )

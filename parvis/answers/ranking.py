@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -14,9 +15,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.answers import index
+from parvis.answers import index, kinds
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import Understanding, lexicon
+from parvis.answers.query import OPEN_WORDS, Understanding, lexicon
 from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
@@ -89,6 +90,7 @@ def rank(
         audiences=set(meaning.audiences),
         today=timezone.localdate(now),
     )
+    ranked = kinds.weigh(ranked, kinds.kinds_of(meaning.text, normalised=True), depth=RERANK_DEPTH)
     return commune_weigh(ranked, set(meaning.communes), home=meaning.home_commune)
 
 
@@ -481,14 +483,7 @@ def place_answer(
 
     if meaning.place_kind is None:
         return None
-    quartier = next(
-        (
-            q
-            for q in Quartier.objects.all()
-            if f" {normalise(q.name)} " in f" {meaning.searched or meaning.text} "
-        ),
-        None,
-    )
+    quartier = next((q for q in Quartier.objects.all() if quartier_named(q.name, meaning)), None)
     communes = list(Commune.objects.filter(slug__in=meaning.communes))
     named = {w for c in communes for w in normalise(c.name).split()}
     naming = {w for phrase in meaning.place_words for w in phrase.split()}
@@ -504,7 +499,7 @@ def place_answer(
     )
     if communes:
         lieux = lieux.filter(commune__in=communes)
-    if quartier is not None and lieux.filter(quartier=quartier).exists():
+    if quartier is not None:  # none of the kind there: no card listing other quartiers' places
         lieux = lieux.filter(quartier=quartier)
     lieux = list(lieux[:20])
     if not lieux:
@@ -521,7 +516,15 @@ def place_answer(
         agrees = doc.key in keys or any(k and k <= subject for k in kind_stems)
         (agreeing if agrees else others).append((doc, score))
     scores = [agreeing[0][1], *(score for _doc, score in others[:1])]
-    confidence_value, _margin = confidence(scores, meaning, agreeing[0][0])
+    # Where and when ("ouverte maintenant près de Chantenay") are what the card answers with
+    # the places' status: the confidence is about what is asked for, the kind of place.
+    where_when = _PLACE_CONTEXT | OPEN_WORDS | (_quartier_words(quartier) if quartier else set())
+    topic = [w for w in meaning.words if w in naming or w not in where_when]
+    confidence_value, _margin = confidence(
+        scores,
+        dataclasses.replace(meaning, words=topic, topic_stems=[stem(w) for w in topic]),
+        agreeing[0][0],
+    )
     statuses = [place_status(lieu, at) for lieu in lieux]
     statuses.sort(key=lambda s: not s.is_open)
     open_count = sum(s.is_open for s in statuses)
@@ -545,6 +548,18 @@ def place_answer(
         places=statuses,
     )
     return card, confidence_value
+
+
+def _quartier_words(quartier: Any) -> set[str]:
+    return set(normalise(quartier.name).split())
+
+
+def quartier_named(name: str, meaning: Understanding) -> bool:
+    """The question names the quartier: its whole name, or one of the places its name joins
+    ("Chantenay" for "Bellevue – Chantenay – Sainte-Anne")."""
+    padded = f" {meaning.searched or meaning.text} "
+    parts = [name, *re.split(r"\s[–—-]\s", name)]
+    return any(f" {normalise(part)} " in padded for part in parts if normalise(part))
 
 
 # Words around a kind of place that ask where it is, not something else about it (the words

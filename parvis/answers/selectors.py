@@ -329,6 +329,7 @@ def answer_query(
     )
     stems = ranking.query_stems(meaning)
     snippets: dict[int, str] = {}
+    lexical = ranked  # the calibration is fitted on lexical scores, not fused ranks
     if ranked and pending is not None:
         if not filters:  # while the vector is computed, the snippets most results will need
             snippets = _snippets([doc for doc, _ in ranked[: limit + PRESNIPPET]], stems)
@@ -359,7 +360,7 @@ def answer_query(
     asked_communes = set(meaning.communes) or (
         {meaning.home_commune} if meaning.home_commune else set()
     )
-    places = ranking.place_answer(meaning, moment, ranked)
+    places = ranking.place_answer(meaning, moment, lexical)
     if places is not None and places[1] >= CONFIDENT:
         answer, confidence = places
     elif (
