@@ -27,7 +27,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('answers', '0008_learned_phrasing'),
+        ('answers', '0007_querylog_mask_personal_data'),
     ]
 
     operations = [
