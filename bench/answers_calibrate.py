@@ -5,8 +5,13 @@ Include questions the site cannot answer (``expected: []``, e.g.
 
 Usage (against a database where the documents are indexed):
     PARVIS_VAR_DIR=… .venv/bin/python bench/answers_calibrate.py QUESTIONS.jsonl [...]
+        [--no-answer-weight N] [--check HELDOUT.jsonl ...]
 Prints the logistic coefficients for ``parvis.answers.ranking.CALIBRATION`` and a reliability
-table (predicted vs. observed share of right first results per confidence band).
+table (predicted vs. observed share of right first results per confidence band). With
+``--check``, the questions after it are not fitted on: for each of those files, the cards the
+fitted calibration would show (confidence ≥ 0.5) and how many are wrong, beside the same count
+with the calibration in force (``ranking.CALIBRATION``), so a refit is judged on questions it
+has not seen.
 """
 
 from __future__ import annotations
@@ -38,29 +43,66 @@ def features(question: str) -> tuple[list[float], str | None]:
     ].key
 
 
-def fit(rows: list[tuple[list[float], int]], steps: int = 4000, rate: float = 0.5) -> list[float]:
+def fit(
+    rows: list[tuple[list[float], int]],
+    steps: int = 4000,
+    rate: float = 0.5,
+    weights: list[float] | None = None,
+) -> list[float]:
     w = [0.0] * 5
-    n = len(rows)
+    weights = weights or [1.0] * len(rows)
+    n = sum(weights)
     for _ in range(steps):
         grad = [0.0] * 5
-        for x, y in rows:
+        for (x, y), weight in zip(rows, weights, strict=True):
             xs = [1.0, *x]
             p = 1 / (1 + math.exp(-sum(a * b for a, b in zip(w, xs, strict=True))))
             for i, v in enumerate(xs):
-                grad[i] += (p - y) * v / n
+                grad[i] += weight * (p - y) * v / n
         w = [a - rate * g for a, g in zip(w, grad, strict=True)]
     return w
 
 
-def main() -> None:
+def rows_read(path: str) -> list[tuple[list[float], int]]:
+    return [(x, y) for x, y, _ in rows_answerable(path)]
+
+
+def rows_answerable(path: str) -> list[tuple[list[float], int, bool]]:
+    """(features, first result right, the question has an answer at all) per question."""
+    with open(path, encoding="utf-8") as handle:
+        questions, _ = questions_parse(handle)
     rows = []
-    for path in sys.argv[1:]:
-        with open(path, encoding="utf-8") as handle:
-            questions, _ = questions_parse(handle)
-        for q in questions:
-            x, top = features(q.question)
-            rows.append((x, int(top in q.expected)))
-    w = fit(rows)
+    for q in questions:
+        x, top = features(q.question)
+        rows.append((x, int(top in q.expected), bool(q.expected)))
+    return rows
+
+
+def cards(rows: list[tuple[list[float], int]], w: list[float] | tuple) -> tuple[int, int]:
+    """(cards shown, wrong cards) at confidence ≥ 0.5 with coefficients ``w``."""
+    shown = wrong = 0
+    for x, y in rows:
+        z = w[0] + sum(a * b for a, b in zip(w[1:], x, strict=True))
+        if z >= 0:
+            shown += 1
+            wrong += not y
+    return shown, wrong
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    # --no-answer-weight N: a question without an answer counts N times in the fit (a card on
+    # an off-topic question costs more than a card withheld on an answerable one).
+    weight = 1.0
+    if "--no-answer-weight" in args:
+        at = args.index("--no-answer-weight")
+        weight = float(args[at + 1])
+        del args[at : at + 2]
+    checks = args[args.index("--check") + 1 :] if "--check" in args else []
+    fitted = args[: args.index("--check")] if "--check" in args else args
+    read = [row for path in fitted for row in rows_answerable(path)]
+    rows = [(x, y) for x, y, _ in read]
+    w = fit(rows, weights=[1.0 if answerable else weight for _, _, answerable in read])
     print("CALIBRATION =", tuple(round(v, 2) for v in w))
     bands: dict[int, list[tuple[float, int]]] = {}
     for x, y in rows:
@@ -73,6 +115,13 @@ def main() -> None:
         print(
             f"{band / 10:.1f}-{(band + 1) / 10:.1f}: n={len(items):4} "
             f"predicted={predicted:.2f} observed={observed:.2f}"
+        )
+    for path in checks:
+        held = rows_read(path)
+        before, after = cards(held, ranking.CALIBRATION), cards(held, w)
+        print(
+            f"{path}: n={len(held)} cards shown/wrong: in force {before[0]}/{before[1]}, "
+            f"refit {after[0]}/{after[1]}"
         )
 
 

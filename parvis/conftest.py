@@ -25,6 +25,18 @@ import requests
 
 PARVIS = str(Path(sys.executable).with_name("parvis"))
 
+# The semantic side is on in a standard install; the tests keep it off (embedding every page
+# the tests publish would cost minutes), except those that exercise it, which turn it on with
+# the ``settings`` fixture. The environment also reaches the portals the tests start.
+os.environ["PARVIS_ANSWERS_SEMANTIC"] = "false"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _semantic_off() -> None:
+    from django.conf import settings
+
+    settings.PARVIS_ANSWERS_SEMANTIC = False
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _log_watermark_apart(tmp_path_factory: pytest.TempPathFactory) -> None:

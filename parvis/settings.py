@@ -642,8 +642,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 # Days an anonymous search log or answer vote is kept (`parvis answers_purge_logs`).
 PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
-# Optional semantic ranking (pip install 'parvis[semantic]', then `parvis answers_embed`).
-PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
+# Semantic ranking fused with the lexical one (on by default; the task worker computes the
+# documents' vectors, `parvis answers_embed` by hand). Off: the engine is lexical only.
+PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", True)
 # Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
 PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
 # "Useful" votes for the same wording and answer before it is proposed to editors as a wording

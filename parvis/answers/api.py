@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from parvis.answers.selectors import answer_query
 from parvis.answers.services import query_log_record
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise
+from parvis.answers.text import MAX_QUERY_LENGTH
 from parvis.core.schemas import Error
 
 router = Router(tags=["réponses"])
@@ -91,10 +91,12 @@ def answers(
 ) -> Any:
     if len(q) > MAX_QUERY_LENGTH:
         raise HttpError(400, f"Question trop longue : {MAX_QUERY_LENGTH} caractères au plus.")
-    if not normalise(q):
-        raise HttpError(400, "Question vide : écrivez quelques mots (paramètre q).")
     if not 1 <= limit <= 50:
         raise HttpError(400, "limit doit être compris entre 1 et 50.")
     response = answer_query(query=q, limit=limit, address=adresse)
-    query_log_record(query=q, result_count=len(response.results), confidence=response.confidence)
+    if response.parsed is None or not response.parsed.text:
+        raise HttpError(400, "Question vide : écrivez quelques mots (paramètre q).")
+    query_log_record(
+        query=response.parsed, result_count=len(response.results), confidence=response.confidence
+    )
     return response.to_json()

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index as wagtail_index
 
+from parvis.content.models.places import LieuKind
+
 
 class SearchDocument(models.Model):
     """One searchable thing, page or imported document, with its fields by weight."""
@@ -125,6 +127,41 @@ class DocumentEmbedding(models.Model):
 
     def __str__(self) -> str:
         return self.document.key
+
+
+class PlaceKindWords(models.Model):
+    """The words residents use for one kind of place ("mairie", "hôtel de ville" → town hall).
+
+    The kinds are ``LieuKind``'s values, what every place stores; the words are data, edited
+    in the back office. A question naming one of them asks about places of that kind
+    ("déchèterie ouverte dimanche" → the déchèteries with their opening status).
+    """
+
+    kind = models.CharField(_("type de lieu"), max_length=30, unique=True, choices=LieuKind.choices)
+    resident_words = models.TextField(
+        _("mots des habitants"),
+        help_text=_(
+            "Un mot ou une expression par ligne : « mairie », « hôtel de ville ». Le pluriel "
+            "en -s ou -x est reconnu sans l'écrire ; accents et majuscules sont ignorés."
+        ),
+    )
+
+    panels = [FieldPanel("kind"), FieldPanel("resident_words")]
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("mots d'un type de lieu")
+        verbose_name_plural = _("types de lieux : mots des habitants")
+
+    def __str__(self) -> str:
+        return self.kind_label
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(LieuKind.choices).get(self.kind, self.kind))
+
+    def words(self) -> list[str]:
+        return [line.strip() for line in self.resident_words.splitlines() if line.strip()]
 
 
 class LearnedPhrasing(models.Model):

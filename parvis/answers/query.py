@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from parvis.answers import lexicon as everyday
+from parvis.answers import typos
+from parvis.answers.english import question_language, to_french
 from parvis.answers.index import Vocabulary
 from parvis.answers.text import STOP_WORDS, content_words, normalise, stem
 from parvis.core.expiring import Expiring
@@ -22,22 +25,6 @@ TIME_WORDS = {"maintenant", "actuellement", "aujourdhui", "demain", "ce", "cet",
 TIME_WORDS |= set(WEEKDAYS) | set(PARTS_OF_DAY) | {"prochain", "h", "heure", "heures"}
 _CLOCK = re.compile(r"\b(?:a )?(\d{1,2}) ?h ?(\d{2})?\b")
 
-# Words that name a kind of place (normalised → LieuKind value).
-PLACE_KINDS = {
-    "piscine": "piscine",
-    "piscines": "piscine",
-    "nager": "piscine",
-    "natation": "piscine",
-    "mediatheque": "mediatheque",
-    "mediatheques": "mediatheque",
-    "bibliotheque": "mediatheque",
-    "bibliotheques": "mediatheque",
-    "mairie": "mairie",
-    "mairies": "mairie",
-    "decheterie": "decheterie",
-    "decheteries": "decheterie",
-    "ccas": "ccas",
-}
 OPEN_WORDS = {"ouvert", "ouverte", "ouverts", "ouvertes", "ouvre", "horaire", "horaires", "ferme"}
 OPEN_WORDS |= {"fermee", "fermes", "fermees", "ouverture", "fermeture"}
 
@@ -242,9 +229,62 @@ def communes_named(tokens: list[str]) -> tuple[list[str], set[int]]:
     return slugs, taken
 
 
+# --- Kinds of place named in the question ------------------------------------------------------
+
+PLACE_KINDS_TTL = 60.0
+
+
+def place_kinds_invalidate() -> None:
+    _place_kinds.invalidate()
+
+
+def _place_kind_phrases_load() -> list[tuple[str, tuple[str, ...]]]:
+    """(LieuKind value, phrase as normalised words) for every kind's residents' words,
+    longest first: the editors' data ("mairie", "hôtel de ville" → town hall)."""
+    from parvis.answers.models import PlaceKindWords
+
+    phrases = {
+        (entry.kind, tuple(normalise(text.replace("-", " ")).split()))
+        for entry in PlaceKindWords.objects.only("kind", "resident_words")
+        for text in entry.words()
+    }
+    return sorted((p for p in phrases if p[1]), key=lambda p: (-len(p[1]), p))
+
+
+_place_kinds = Expiring(_place_kind_phrases_load, ttl=PLACE_KINDS_TTL)
+
+
+def place_kind_phrases() -> list[tuple[str, tuple[str, ...]]]:
+    """(kind, phrase) for each kind of place's residents' words, longest first."""
+    return _place_kinds.get()
+
+
+def _plural_of(token: str, word: str) -> bool:
+    return token == word or (len(word) > 2 and token in (word + "s", word + "x"))
+
+
+def place_kind_named(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """The kind of place a question names first ("piscines", "hôtel de ville"), and the
+    phrases (normalised, as typed) that named a kind; plurals in -s/-x fold."""
+    found: list[tuple[int, str, str]] = []  # (position, kind, phrase as typed)
+    taken: set[int] = set()
+    for kind, phrase in place_kind_phrases():
+        size = len(phrase)
+        for start in range(len(tokens) - size + 1):
+            span = set(range(start, start + size))
+            if span & taken:
+                continue
+            if all(_plural_of(tokens[start + k], phrase[k]) for k in range(size)):
+                taken |= span
+                found.append((start, kind, " ".join(tokens[start : start + size])))
+    found.sort()
+    return (found[0][1] if found else None), [typed for _, _, typed in found]
+
+
 # --- Spelling ---------------------------------------------------------------------------------
 
 
+LONG_WORD = 8  # letters from which a word may be two edits away from the site's
 INFLECTIONS = set("estxz")  # French verb and plural endings: "fais" / "fait" is not a typo
 
 
@@ -256,14 +296,18 @@ def _is_inflection(word: str, other: str) -> bool:
 
 
 def correct(word: str, vocab: Vocabulary) -> str | None:
-    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None.
+    """The site's own word closest to ``word`` (1 edit, 2 for long words), or None; a word cut
+    short ("passep") is first completed to the index's word it begins (``typos.complete``).
 
     Only a word the site does not know is corrected, and never into another inflection of
     itself (a conjugated verb the site happens not to use is not a typo).
     """
     if len(word) < 4 or word in vocab.words or word.isdigit() or stem(word) in vocab.stems:
         return None
-    max_edits = 1 if len(word) < 8 else 2
+    completed = typos.complete(word, vocab)  # a word cut short ("passep") before a typo
+    if completed:
+        return completed
+    max_edits = 1 if len(word) < LONG_WORD else 2
     found = process.extractOne(
         word,
         vocab.words.keys(),
@@ -284,19 +328,37 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
 
 
 @dataclass
-class Understanding:
+class ParsedQuery:
+    """A resident's question, parsed once at the entry point and passed down.
+
+    Everything below ``answer_query`` (ranking, confidence, places, snippets, spelling, the
+    search log) reads this object; none of it normalises the question again.
+    """
+
     text: str  # normalised question
     words: list[str]  # content words after spelling, without time words
     corrections: dict[str, str] = field(default_factory=dict)
     expanded: list[str] = field(default_factory=list)  # words added by the lexicon
     time: TimeRef | None = None
     place_kind: str | None = None
+    place_words: list[str] = field(default_factory=list)  # what named a kind ("hotel de ville")
     asks_hours: bool = False
     audiences: list[str] = field(default_factory=list)  # slugs of the audiences named
     communes: list[str] = field(default_factory=list)  # slugs of the communes named
     home_commune: str = ""  # the site's own commune, what a question naming none is about
     context: list[str] = field(default_factory=list)  # the words that named them (not topic)
     now: dt.datetime | None = None  # when the question was asked (freshness is relative to it)
+    raw: str = ""  # the question as typed (display form), what the semantic side embeds
+    language: str = "fr"  # "en" for an English question (told by its function words)
+    searched: str = ""  # normalised text searched: ``text``, or an English one in French words
+    loggable: str = ""  # normalised with personal data masked: what the search log keeps
+    topic_stems: list[str] = field(default_factory=list)  # stems of ``words``, in order
+    expansion_stems: list[str] = field(default_factory=list)  # of ``expanded`` + ``context``
+
+    @property
+    def stems(self) -> set[str]:
+        """Every stem the question retrieves with (topic, lexicon expansions, context)."""
+        return {*self.topic_stems, *self.expansion_stems}
 
     @property
     def suggestion(self) -> str:
@@ -306,6 +368,20 @@ class Understanding:
         return " ".join(self.corrections.get(w, w) for w in self.text.split())
 
 
+# The former name, kept for callers written against it.
+Understanding = ParsedQuery
+
+
+def _loggable(raw: str, text: str) -> str:
+    """The normalised question with what people type about themselves masked (emails, phone,
+    IBAN, social security numbers): masked on the raw text, where their spellings are known,
+    so normalised again only when the mask changed something."""
+    from parvis.core.privacy import personal_data_mask, personal_data_mask_normalised
+
+    masked = personal_data_mask(raw)
+    return personal_data_mask_normalised(text if masked == raw else normalise(masked, limit=200))
+
+
 def understand(
     raw: str,
     *,
@@ -313,11 +389,51 @@ def understand(
     vocab: Vocabulary,
     keep: frozenset[str] = frozenset(),
     home_commune: str | None = None,
-) -> Understanding:
-    """What the question asks. Words in ``keep`` are taken as typed (a correction refused)."""
+) -> ParsedQuery:
+    """Parse a question (the one place it is normalised). Words in ``keep`` are taken as
+    typed (a correction refused)."""
     text = normalise(raw, limit=200)
-    time_ref = parse_time(text, now=now)
-    topic = strip_time_words(text)
+    return _parse(
+        text,
+        raw=raw,
+        loggable=_loggable(raw, text),
+        now=now,
+        vocab=vocab,
+        keep=keep,
+        home_commune=default_commune() if home_commune is None else home_commune,
+    )
+
+
+def respell(parsed: ParsedQuery, *, vocab: Vocabulary, keep: frozenset[str]) -> ParsedQuery:
+    """The same question parsed again with the corrections of ``keep`` refused, from its
+    normalised text (not normalised again)."""
+    return _parse(
+        parsed.text,
+        raw=parsed.raw,
+        loggable=parsed.loggable,
+        now=parsed.now or dt.datetime.now(PARIS),
+        vocab=vocab,
+        keep=keep,
+        home_commune=parsed.home_commune,
+    )
+
+
+def _parse(
+    text: str,
+    *,
+    raw: str,
+    loggable: str,
+    now: dt.datetime,
+    vocab: Vocabulary,
+    keep: frozenset[str],
+    home_commune: str,
+) -> ParsedQuery:
+    language = question_language(text.split())
+    # An English question is searched in the site's French words ("identity card" → "carte
+    # identite"); its spelling is not corrected (English words are not French typos).
+    searched = " ".join(to_french(text.split())) if language == "en" else text
+    time_ref = parse_time(searched, now=now)
+    topic = strip_time_words(searched)
     tokens = topic.split()
     audiences, naming = audiences_named(tokens)
     communes, naming_commune = communes_named(tokens)
@@ -327,6 +443,7 @@ def understand(
     corrections: dict[str, str] = {}
     words: list[str] = []
     context: list[str] = []
+    thesaurus_words: list[str] = []
     for i, word in enumerate(tokens):
         if not content_words(word):
             continue
@@ -336,25 +453,42 @@ def understand(
         if i in naming_commune:  # a commune's name is a place, never a typo to correct
             words.append(word)
             continue
-        fixed = None if word in keep else correct(word, vocab)
+        synonyms = [] if language == "en" else everyday.synonyms(word, vocab)
+        if synonyms:  # a French word the site does not use is not a typo: its synonyms are
+            thesaurus_words.extend(synonyms)
+            words.append(word)
+            continue
+        fixed = None if word in keep or language == "en" else correct(word, vocab)
         if fixed:
             corrections[word] = fixed
         words.append(fixed or word)
     corrected = " ".join(corrections.get(w, w) for w in tokens)
     added = [w for exp in expansions(corrected) for w in content_words(exp)]
-    kind = next((PLACE_KINDS[w] for w in words if w in PLACE_KINDS), None)
+    everyday_words = [*thesaurus_words, *everyday.acronym_expansions(corrected.split())]
+    added += [w for exp in everyday_words for w in content_words(exp) if w not in added]
+    kind, place_words = place_kind_named(
+        [corrections.get(w, w) for i, w in enumerate(tokens) if i not in naming or not topical]
+    )
     asks_hours = any(w in OPEN_WORDS for w in words) or time_ref.explicit
-    return Understanding(
+    topic_words = [w for w in words if w not in STOP_WORDS]
+    return ParsedQuery(
         text=text,
-        words=[w for w in words if w not in STOP_WORDS],
+        words=topic_words,
         corrections=corrections,
         expanded=added,
         time=time_ref,
         place_kind=kind,
+        place_words=place_words,
         asks_hours=asks_hours,
         audiences=audiences,
         communes=communes,
-        home_commune=default_commune() if home_commune is None else home_commune,
+        home_commune=home_commune,
         context=context,
         now=now,
+        raw=raw,
+        language=language,
+        searched=searched,
+        loggable=loggable,
+        topic_stems=[stem(w) for w in topic_words],
+        expansion_stems=[stem(w) for w in [*added, *context]],
     )

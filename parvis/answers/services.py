@@ -20,6 +20,7 @@ from parvis.answers.models import (
     QueryLog,
     SearchDocument,
 )
+from parvis.answers.query import ParsedQuery
 from parvis.answers.text import normalise, signature
 from parvis.core.errors import ParvisError
 from parvis.core.privacy import personal_data_mask, personal_data_mask_normalised
@@ -160,15 +161,18 @@ def _loggable(query: str) -> str:
     return personal_data_mask_normalised(normalise(personal_data_mask(query), limit=200))
 
 
-def query_log_record(*, query: str, result_count: int, confidence: float) -> QueryLog | None:
+def query_log_record(
+    *, query: str | ParsedQuery, result_count: int, confidence: float
+) -> QueryLog | None:
     """Log a search anonymously (normalised text, count, confidence): nothing about who,
-    and no contact details the question may carry."""
-    text = _loggable(query)
+    and no contact details the question may carry. ``query`` is the question as parsed by
+    the engine (``AnswerResponse.parsed``: not normalised again), or its raw text."""
+    text = query.loggable if isinstance(query, ParsedQuery) else _loggable(query)
     if not text:
         return None
     return QueryLog.objects.create(
         normalised=text,
-        signature=signature(text)[:200],
+        signature=signature(text, normalised=True)[:200],
         result_count=result_count,
         confidence=confidence,
     )

@@ -60,8 +60,14 @@ def on_commune_change(sender: Any, **kwargs: Any) -> None:
     communes_invalidate()
 
 
+def on_place_kinds_change(sender: Any, **kwargs: Any) -> None:
+    from parvis.answers.query import place_kinds_invalidate
+
+    place_kinds_invalidate()
+
+
 def connect() -> None:
-    from parvis.answers.models import LexiconEntry, SearchDocument
+    from parvis.answers.models import LexiconEntry, PlaceKindWords, SearchDocument
     from parvis.content.models import Audience, Commune
     from parvis.core.pagecache import page_cache_invalidate
 
@@ -74,6 +80,10 @@ def connect() -> None:
     post_delete.connect(on_audience_change, sender=Audience, dispatch_uid="answers-audience-d")
     post_save.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune")
     post_delete.connect(on_commune_change, sender=Commune, dispatch_uid="answers-commune-d")
+    post_save.connect(on_place_kinds_change, sender=PlaceKindWords, dispatch_uid="answers-kinds")
+    post_delete.connect(
+        on_place_kinds_change, sender=PlaceKindWords, dispatch_uid="answers-kinds-d"
+    )
     # Pages show the index (the discovery lists are drawn from it): any indexed object another
     # app publishes (a group, an event…) draws a new page generation, as a page does.
     for signal in (post_save, post_delete):

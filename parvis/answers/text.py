@@ -146,6 +146,6 @@ def index_text(text: str) -> str:
     return " ".join(stems(text))
 
 
-def signature(text: str) -> str:
+def signature(text: str, *, normalised: bool = False) -> str:
     """Sorted set of stems: two wordings with the same signature are grouped together."""
-    return " ".join(sorted(set(stems(text))))
+    return " ".join(sorted(set(stems(text, normalised=normalised))))

@@ -20,7 +20,7 @@ from parvis.answers.forms import AgentQuestionForm, FeedbackForm
 from parvis.answers.ranking import FACETS
 from parvis.answers.selectors import CONFIDENT, answer_query
 from parvis.answers.services import feedback_record, query_log_record
-from parvis.answers.text import MAX_QUERY_LENGTH, normalise
+from parvis.answers.text import MAX_QUERY_LENGTH
 from parvis.content.models import Audience, Commune, ParcoursPage, Quartier, Theme
 from parvis.core.writes import public_write
 
@@ -89,11 +89,16 @@ def search(request: HttpRequest) -> HttpResponse:
         "address": address,
         "address_remembered": bool(remembered) and not typed,
     }
-    if normalise(query):
-        response = answer_query(query=query, limit=50, filters=filters or None, address=address)
+    # The engine parses the question once; an empty one (punctuation only) comes back empty.
+    response = (
+        answer_query(query=query, limit=50, filters=filters or None, address=address)
+        if query
+        else None
+    )
+    if response is not None and response.parsed is not None and response.parsed.text:
         if not request.GET.get("page") and not filters:
             query_log_record(
-                query=query,
+                query=response.parsed,
                 result_count=len(response.results),
                 confidence=response.confidence,
             )

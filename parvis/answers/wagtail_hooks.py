@@ -11,10 +11,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from parvis.answers.models import LexiconEntry
+from parvis.answers.models import LexiconEntry, PlaceKindWords
 from parvis.answers.permissions import can_decide_phrasings, can_see_searches
 from parvis.core.text import is_ascii_number
 
@@ -27,8 +28,15 @@ class LexiconViewSet(SnippetViewSet):
     search_fields = ["term", "expansion"]
 
 
+class PlaceKindWordsViewSet(SnippetViewSet):
+    model = PlaceKindWords
+    icon = "site"
+    menu_label = _("Types de lieux : mots des habitants")
+    list_display = [Column("kind_label", label=_("type de lieu")), "resident_words"]
+
+
 class AnswersGroup(SnippetViewSetGroup):
-    items = (LexiconViewSet,)
+    items = (LexiconViewSet, PlaceKindWordsViewSet)
     menu_icon = "search"
     menu_label = _("Réponses")
     menu_order = 250

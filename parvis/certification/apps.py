@@ -14,6 +14,7 @@ class CertificationConfig(AppConfig):
 
         from parvis.certification import checks as certification_checks
         from parvis.certification import signals
+        from parvis.certification.media import media_digests_connect
         from parvis.certification.models import LogEntry
         from parvis.certification.watermark import watermark_check
         from parvis.core.pagecache import page_cache_invalidate
@@ -27,6 +28,7 @@ class CertificationConfig(AppConfig):
         unpublished.connect(signals.on_object_published, dispatch_uid="certification_related_u")
         pre_delete.connect(signals.on_object_deleting, dispatch_uid="certification_related_d")
         post_delete.connect(signals.on_object_deleted, dispatch_uid="certification_related_dd")
+        media_digests_connect()  # hashed at upload: publishing never reads a media file
         checks.register(certification_checks.signing_key_check)
         checks.register(watermark_check)
         # Pages show their certified line (publication date, version, proof): a cached copy

@@ -128,3 +128,31 @@ class ExportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.period})"
+
+
+class MediaDigest(models.Model):
+    """The SHA-256 of an image's or a document's original file, computed when it was uploaded.
+
+    Publishing signs embedded media by digest; it reads this row, never the file: on object
+    storage a read is a network call, and publishing runs inside Wagtail's transaction.
+    """
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("image")
+        DOCUMENT = "document", _("document")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("identifiant"))
+    file_name = models.CharField(_("fichier"), max_length=1000)
+    sha256 = models.CharField(_("empreinte"), max_length=64)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("empreinte de média")
+        verbose_name_plural = _("empreintes de médias")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="cert_media_digest_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.sha256[:12]}"

@@ -8,7 +8,6 @@ generically from its model, in model order, so a new page type is certified with
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from decimal import Decimal
 from typing import Any
@@ -197,21 +196,13 @@ def _related_text(entries: list[dict[str, Any]]) -> list[str]:
     return texts
 
 
-def _file_sha256(obj: Any) -> str | None:
-    try:
-        with obj.file.open("rb") as handle:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(1 << 16), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
-    except (OSError, ValueError):
-        return None
-
-
 def page_media(page: Page, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Images and documents the page embeds (foreign keys and rich-text embeds), by SHA-256."""
+    """Images and documents the page embeds (foreign keys and rich-text embeds), by SHA-256
+    (the digest stored when the file was uploaded)."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
+
+    from parvis.certification.media import media_digests_get
 
     models_by_kind = {"image": get_image_model(), "document": get_document_model()}
     wanted: set[tuple[str, int]] = set()
@@ -226,12 +217,17 @@ def page_media(page: Page, fields: list[dict[str, Any]]) -> list[dict[str, Any]]
                 found = _ID.search(tag.group(0))
                 if found:
                     wanted.add((tag.group(1), int(found.group(1))))
-    media = []
+    found = []
     for kind, pk in sorted(wanted):
         obj = models_by_kind[kind].objects.filter(pk=pk).first()
         if obj is not None:
-            media.append({"kind": kind, "id": pk, "title": obj.title, "sha256": _file_sha256(obj)})
-    return media
+            found.append((kind, obj))
+    # Digests taken at upload (certification.media): no file is read inside the transaction.
+    digests = media_digests_get(found)
+    return [
+        {"kind": kind, "id": obj.pk, "title": obj.title, "sha256": digests.get((kind, obj.pk))}
+        for kind, obj in found
+    ]
 
 
 def searchable_text(statement: dict[str, Any]) -> str:

@@ -24,3 +24,11 @@ def log_check_task() -> dict[str, int]:
             f"{len(report.problems)} problème(s) : " + " | ".join(report.problems[:5])
         )
     return {"entries": report.entries, "checkpoints": report.checkpoints}
+
+
+@task(backend="background")
+def media_digest_task(kind: str, object_id: int) -> str | None:
+    """Hash a media file that reached storage without an upload (after its commit)."""
+    from parvis.certification.media import media_digest_compute
+
+    return media_digest_compute(kind=kind, object_id=object_id)

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.utils.translation import gettext as _
+
 from parvis.answers.selectors import AnswerResponse, ResultItem, answer_query
 from parvis.conversation.calibration import (
     Calibration,
@@ -57,6 +59,9 @@ class Decision:
 
     @property
     def top(self) -> ResultItem | None:
+        """What the assistant answers with (the engine's card), else the first result."""
+        if self.kind == "answer" and self.candidates:
+            return self.candidates[0]
         return self.response.results[0] if self.response.results else None
 
 
@@ -79,22 +84,47 @@ def _pair_probability(
     return calibration.probability(features_of(merged))
 
 
-_DETERMINERS = {"un", "une", "le", "la", "les", "des", "du", "l", "d", "son", "sa", "ses", "mon"}
+def clarifying_question(first: ResultItem, second: ResultItem) -> str:
+    """Why the assistant asks, and what: "Votre question peut concerner deux démarches :
+    « Carte d'identité pour un adulte » ou « Carte d'identité pour un mineur ». Laquelle
+    vous concerne ?" (in the active language; pages add French no-break spaces, nbsp_fr)."""
+    titles = {"first": first.title.rstrip(" ?"), "second": second.title.rstrip(" ?")}
+    if first.type == "fiche" and second.type == "fiche":
+        text = _(
+            "Votre question peut concerner deux démarches : « %(first)s » ou "
+            "« %(second)s ». Laquelle vous concerne ?"
+        )
+    elif first.type == "lieu" and second.type == "lieu":
+        text = _(
+            "Votre question peut concerner deux lieux : « %(first)s » ou "
+            "« %(second)s ». Lequel cherchez-vous ?"
+        )
+    else:
+        text = _(
+            "Votre question peut concerner deux pages : « %(first)s » ou "
+            "« %(second)s ». Laquelle cherchez-vous ?"
+        )
+    return text % titles
 
 
-def clarifying_question(first: str, second: str) -> str:
-    """ "Carte d'identité pour un adulte ou un mineur ?" from two close titles."""
-    a, b = first.rstrip(" ?").split(), second.rstrip(" ?").split()
-    common = 0
-    while common < min(len(a), len(b)) and fold(a[common]) == fold(b[common]):
-        common += 1
-    # A determiner belongs to what differs: "pour | un adulte ou un mineur".
-    while common and fold(a[common - 1]) in _DETERMINERS:
-        common -= 1
-    rest_a, rest_b = " ".join(a[common:]), " ".join(b[common:])
-    if common and rest_a and rest_b and len(a) - common <= 6 and len(b) - common <= 6:
-        return f"{' '.join(a[:common]).rstrip(' :,-–')} {rest_a} ou {rest_b} ?"
-    return f"« {first.rstrip(' ?')} » ou « {second.rstrip(' ?')} » ?"
+def card_item(response: AnswerResponse) -> ResultItem | None:
+    """The engine's answer card as the item the assistant answers with: the same page (or
+    places) the search page shows first, never another result's snippet."""
+    card = response.answer
+    if card is None:
+        return None
+    result = next((r for r in response.results if r.id == card.id), None)
+    return ResultItem(
+        id=card.id,
+        url=card.url,
+        title=card.title,
+        type=card.type,
+        score=result.score if result else 0.0,
+        snippet=card.short_answer,
+        page_id=result.page_id if result else None,
+        source=card.source,
+        licence=card.licence,
+    )
 
 
 def assistant_decide(
@@ -108,13 +138,19 @@ def assistant_decide(
 def decide(
     response: AnswerResponse, calibration: Calibration, *, allow_clarify: bool = True
 ) -> Decision:
-    """The decision for an engine response (pure: the evaluation replays it)."""
+    """The decision for an engine response (pure: the evaluation replays it).
+
+    One engine, one answer: the assistant answers when, and with what, the search page
+    answers (the engine's card and its confidence). Without a card it asks which of two
+    close pages is meant (when the pair, taken as one, would be trusted), or offers a human.
+    """
     features = features_of(response)
-    if not response.results:
+    if not response.results and response.answer is None:
         return Decision("handoff", response, 0.0, features)
+    answered = card_item(response)
+    if answered is not None:
+        return Decision("answer", response, response.confidence, features, [answered])
     probability = calibration.probability(features)
-    if probability >= calibration.threshold:
-        return Decision("answer", response, probability, features, response.results[:1])
     pair = _distinct_top_two(response.results)
     close = len(pair) == 2 and features[2] < CLOSE_RELATIVE_MARGIN
     if (
@@ -122,7 +158,7 @@ def decide(
         and close
         and _pair_probability(response, pair, calibration) >= (CLARIFY_MIN_PROBABILITY)
     ):
-        question = clarifying_question(pair[0].title, pair[1].title)
+        question = clarifying_question(pair[0], pair[1])
         return Decision("clarify", response, probability, features, pair, question)
     return Decision("handoff", response, probability, features, response.results[:1])
 

@@ -2,13 +2,16 @@
 
     outcome = idempotency_run(scope="open311:7", key=key, fingerprint=fp, produce=make)
 
-- First request: a lease row is committed, then ``produce()`` runs in one transaction with the
-  row's completion, so the stored response exists if and only if the write committed.
-- Same key, same fingerprint, after completion: the stored response is replayed, nothing runs.
-- Same key, different fingerprint: 422. Same key while the first is still running: 409.
+- First request: the key's row, ``produce()``'s writes and the stored response commit in one
+  transaction, so the stored response exists if and only if the write committed.
+- Same key, same fingerprint, after completion: the stored response is replayed, nothing runs;
+  a retry sent while the first runs waits for its commit, then replays it.
+- Same key, different fingerprint: 422. A row left in flight (by an older version, which
+  committed its lease first) answers 409 until its lease ends.
 - A key is scoped by the client's identity; rows expire after ``IDEMPOTENCY_TTL`` (24 h).
-- A request that dies mid-way (crash, SIGKILL) leaves an in-flight row whose lease expires
-  after ``PARVIS_IDEMPOTENCY_LEASE_SECONDS``; a retry then takes it over and runs again.
+- A request that dies mid-way (crash, SIGKILL) rolls back with its key: the retry runs again.
+  (Rows committed in flight by older versions are taken over once their lease,
+  ``PARVIS_IDEMPOTENCY_LEASE_SECONDS``, has passed.)
 """
 
 from __future__ import annotations
@@ -75,49 +78,57 @@ def _lease() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "PARVIS_IDEMPOTENCY_LEASE_SECONDS", 30))
 
 
+def _replay_or_refuse(record: IdempotencyRecord, fp: str, now: dt.datetime) -> StoredResponse:
+    if record.fingerprint != fp:
+        raise IdempotencyKeyReused(
+            str(_("Cette clé d'idempotence a déjà servi pour une autre requête.")),
+            code="idempotency_key_reused",
+        )
+    if not record.in_flight:
+        return StoredResponse(
+            record.response_status,
+            record.response_type,
+            bytes(record.response_body),
+            replayed=True,
+        )
+    raise IdempotencyInFlight(
+        str(_("Une requête avec cette clé est en cours de traitement.")),
+        code="idempotency_in_flight",
+    )
+
+
 def _claim(*, scope: str, key: str, fp: str) -> IdempotencyRecord | StoredResponse:
-    """Take the key (committed), or return what a previous request stored."""
+    """Take the key in the current transaction, or return what a previous request stored."""
     now = timezone.now()
-    with transaction.atomic():
-        record = IdempotencyRecord.objects.select_for_update().filter(scope=scope, key=key).first()
-        if record is not None and record.created_at < now - IDEMPOTENCY_TTL:
-            record.delete()  # expired: the key may be used again
-            record = None
-        if record is None:
-            try:
-                with transaction.atomic():
-                    return IdempotencyRecord.objects.create(
-                        scope=scope,
-                        key=key,
-                        fingerprint=fp,
-                        lease_until=now + _lease(),
-                        created_at=now,
-                    )
-            except IntegrityError:
+    record = IdempotencyRecord.objects.select_for_update().filter(scope=scope, key=key).first()
+    if record is not None and record.created_at < now - IDEMPOTENCY_TTL:
+        record.delete()  # expired: the key may be used again
+        record = None
+    if record is None:
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    scope=scope,
+                    key=key,
+                    fingerprint=fp,
+                    lease_until=now + _lease(),
+                    created_at=now,
+                )
+        except IntegrityError:
+            # A concurrent request with the same key committed first (PostgreSQL waited for it
+            # on the unique index): replay what it stored.
+            record = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if record is None:
                 raise IdempotencyInFlight(
                     str(_("Une requête avec cette clé est en cours de traitement.")),
                     code="idempotency_in_flight",
                 ) from None
-        if record.fingerprint != fp:
-            raise IdempotencyKeyReused(
-                str(_("Cette clé d'idempotence a déjà servi pour une autre requête.")),
-                code="idempotency_key_reused",
-            )
-        if not record.in_flight:
-            return StoredResponse(
-                record.response_status,
-                record.response_type,
-                bytes(record.response_body),
-                replayed=True,
-            )
-        if record.lease_until > now:
-            raise IdempotencyInFlight(
-                str(_("Une requête avec cette clé est en cours de traitement.")),
-                code="idempotency_in_flight",
-            )
-        record.lease_until = now + _lease()  # the first request died: take over
+            return _replay_or_refuse(record, fp, now)
+    if record.in_flight and record.fingerprint == fp and record.lease_until <= now:
+        record.lease_until = now + _lease()  # a request of an older version died: take over
         record.save(update_fields=["lease_until"])
         return record
+    return _replay_or_refuse(record, fp, now)
 
 
 def idempotency_run(
@@ -125,24 +136,23 @@ def idempotency_run(
 ) -> StoredResponse:
     """Run ``produce`` at most once per (scope, key); replay its response afterwards.
 
-    ``produce`` runs inside the transaction that completes the record. If it raises, the key
-    is released so the client may correct and retry.
+    The key's record, ``produce``'s writes and the stored response commit in one transaction
+    (one durable commit per request): a request that dies before the commit leaves nothing, so
+    its retry simply runs again; a retry that arrives while the first is running waits for its
+    commit (the write lock on SQLite, the unique index on PostgreSQL) and replays it. If
+    ``produce`` raises, nothing is stored and the key stays free for a corrected request.
     """
-    claimed = _claim(scope=scope, key=key, fp=fingerprint)
-    if isinstance(claimed, StoredResponse):
-        return claimed
-    try:
-        with transaction.atomic():
-            response = produce()
-            IdempotencyRecord.objects.filter(pk=claimed.pk).update(
-                in_flight=False,
-                response_status=response.status,
-                response_type=response.content_type,
-                response_body=response.body,
-            )
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=claimed.pk, in_flight=True).delete()
-        raise
+    with transaction.atomic():
+        claimed = _claim(scope=scope, key=key, fp=fingerprint)
+        if isinstance(claimed, StoredResponse):
+            return claimed
+        response = produce()
+        IdempotencyRecord.objects.filter(pk=claimed.pk).update(
+            in_flight=False,
+            response_status=response.status,
+            response_type=response.content_type,
+            response_body=response.body,
+        )
     return response
 
 

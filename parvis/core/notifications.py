@@ -164,7 +164,7 @@ def address_confirmation_request(
     OutboxMessage.objects.create(
         recipient=recipient, subject=title, body_text=body, body_html=html, topic="confirmation"
     )
-    transaction.on_commit(_delivery_soon)
+    _delivery_queue()
     confirmation.email_sent = True
     confirmation.save(update_fields=["email_sent"])
     return confirmation
@@ -197,7 +197,7 @@ def address_confirm(*, token: str) -> int:
         confirmation=confirmation, status=OutboxMessage.Status.HELD
     ).update(status=OutboxMessage.Status.PENDING)
     if released:
-        transaction.on_commit(_delivery_soon)
+        _delivery_queue()
     return released
 
 
@@ -235,9 +235,9 @@ def outbox_enqueue(
         confirmation=confirmation,
     )
     if status == OutboxMessage.Status.PENDING:
-        # Once the change commits, the worker is asked to send it within seconds; the periodic
-        # delivery job picks up anything that task missed.
-        transaction.on_commit(_delivery_soon)
+        # The worker is asked to send it within seconds (a job committed with the message);
+        # the periodic delivery job picks up anything that task missed.
+        _delivery_queue()
     return message
 
 
@@ -247,7 +247,7 @@ def outbox_enqueue_text(*, channel: str, recipient: str, body: str, topic: str) 
     message = OutboxMessage.objects.create(
         recipient=recipient, subject="", body_text=body, topic=topic, channel=channel
     )
-    transaction.on_commit(_delivery_soon)
+    _delivery_queue()
     return message
 
 
@@ -284,13 +284,29 @@ def outbox_purge_unconfirmed(*, now: datetime | None = None) -> int:
     )
 
 
-def _delivery_soon() -> None:
+def _delivery_queue() -> None:
+    """Queue a delivery job with the message: in the database queue, inside the same
+    transaction, so it commits (or rolls back) with the message and costs no commit of its
+    own; once per transaction, however many messages it stores."""
     from parvis.core.tasks import outbox_deliver_task
 
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        hooks = getattr(connection, "run_on_commit", [])
+        if any(hook[1] is _delivery_queued for hook in hooks):
+            return  # this transaction already queued one
     try:
-        outbox_deliver_task.enqueue()
+        with transaction.atomic():
+            outbox_deliver_task.enqueue()
     except DatabaseError:  # the periodic delivery job will send it instead
         logger.warning("outbox delivery task not queued")
+        return
+    if connection.in_atomic_block:
+        transaction.on_commit(_delivery_queued)
+
+
+def _delivery_queued() -> None:
+    """A marker among the transaction's commit hooks: its delivery job is queued."""
 
 
 def outbox_backoff(attempts: int) -> timedelta:

@@ -34,8 +34,9 @@ A front cache (the nginx of ``deploy/nginx``) may keep the same responses in fro
 its store, carries ``X-Accel-Expires`` (what is left of its lifetime, at most
 ``PARVIS_FRONT_CACHE_TTL``), which nginx obeys and never forwards; nothing else does, so nginx
 caches exactly what this module caches. Publishing, unpublishing or moving a page purges that
-page, its ancestors (the lists that show it) and their English addresses from the front cache
-through Wagtail's frontend-cache backends, after the transaction commits; other pages a change
+page, its ancestors (the lists that show it) and their English addresses from the front cache:
+the publication's transaction queues a job that the task worker (``parvis worker``) runs with
+Wagtail's frontend-cache backends, so the editor never waits on nginx; other pages a change
 touches (a snippet shown on many pages) follow within ``PARVIS_FRONT_CACHE_TTL``.
 """
 
@@ -257,22 +258,30 @@ def _front_cache_allow(response: HttpResponseBase, seconds: int) -> None:
 
 
 def front_cache_purge(*, urls: list[str]) -> None:
-    """Purge ``urls`` and their English addresses from the front cache once the work commits.
+    """Purge ``urls`` and their English addresses from the front cache, by the task worker.
 
-    Wagtail's frontend-cache task does the HTTP; it runs after commit, never inside the
-    transaction that published.
+    The job is queued in the database queue inside the caller's transaction: it exists if and
+    only if the publication committed, and the editor's request never waits on the front
+    cache's HTTP answers (``parvis worker`` sends them, with Wagtail's frontend-cache backend).
     """
     if not settings.PARVIS_FRONT_CACHE_URL or not urls:
         return
     from urllib.parse import urlsplit, urlunsplit
 
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from parvis.core.tasks import front_cache_purge_task
 
     every = []
     for url in urls:
         parts = urlsplit(url)
         every += [url, urlunsplit(parts._replace(path="/en" + parts.path))]
-    transaction.on_commit(lambda: purge_urls_from_cache(sorted(set(every))))
+    front_cache_purge_task.enqueue(urls=sorted(set(every)))
+
+
+def front_cache_purge_now(urls: list[str]) -> None:
+    """Send the purge requests (the task worker's side of ``front_cache_purge``)."""
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    purge_urls_from_cache(urls)
 
 
 def _front_cache_purge_page(instance: Any = None, **_kwargs: Any) -> None:

@@ -58,6 +58,15 @@ def publish_scheduled_task() -> str:
     return out.getvalue()[-500:]
 
 
+@task(backend="background")
+def front_cache_purge_task(urls: list[str]) -> int:
+    """Purge published pages from the front cache (queued by the publication's transaction)."""
+    from parvis.core.pagecache import front_cache_purge_now
+
+    front_cache_purge_now(urls)
+    return len(urls)
+
+
 @periodic(every=timedelta(days=1), label=_("Purge des tâches terminées"))
 @task(backend="background")
 def task_results_purge_task() -> int:

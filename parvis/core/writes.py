@@ -49,7 +49,7 @@ from parvis.core.idempotency import (
     idempotency_key_parse,
     idempotency_run,
 )
-from parvis.core.ratelimit import client_hash, ratelimit_request
+from parvis.core.ratelimit import client_hash, ratelimit_request, ratelimit_transaction
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 DEFAULT_MAX_BODY = 64 * 1024
@@ -110,10 +110,10 @@ def _check_json(request: HttpRequest) -> None:
 
 
 def _check_limits(request: HttpRequest, door: str, key: Callable[[HttpRequest], str] | None):
-    wait = ratelimit_request(request, scope=door)
-    if not wait and key is not None:
-        api_key = key(request)
-        if api_key:
+    api_key = key(request) if key is not None else ""
+    with ratelimit_transaction():  # the address's and the key's counters: one commit
+        wait = ratelimit_request(request, scope=door)
+        if not wait and api_key:
             wait = ratelimit_request(request, scope=f"{door}.key", extra=api_key, per_ip=False)
     if wait:
         raise WriteRefused(

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parvis.answers.selectors import ResultItem, answer_query, result_is_about
@@ -21,6 +21,7 @@ from parvis.conversation.assistant import (
     asks_for_human,
     assistant_decide,
     choose_candidate,
+    clarifying_question,
     fold,
 )
 from parvis.conversation.errors import ConversationError
@@ -168,11 +169,13 @@ def _act(
             "candidates": [vars(c) for c in decision.candidates],
         }
         conversation.save()
+        with translation.override(conversation.language):  # the resident's language
+            text = clarifying_question(*decision.candidates)
         return [
             _say(
                 conversation,
                 Kind.CLARIFY,
-                decision.clarifying_question,
+                text,
                 reply_to=question,
                 sources=[_source(c) for c in decision.candidates],
                 confidence=decision.probability,
@@ -186,10 +189,17 @@ def _source(item: ResultItem) -> dict:
 
 
 def _short_answer(item: ResultItem, decision: Decision | None) -> str:
+    """The answer card's words, as the search page shows them: its short answer, the answer
+    for the address given, or the places of a kind with their status now."""
     card = decision.response.answer if decision else None
-    if card is not None and card.id == item.id and card.short_answer:
-        return card.short_answer
-    return item.snippet or item.title
+    if card is None or card.id != item.id:
+        return item.snippet or item.title
+    if card.address_answer:
+        return card.address_answer
+    if card.type == "lieux" and card.places:
+        statuses = " ; ".join(f"{place.title} : {place.label}" for place in card.places)
+        return f"{card.title} : {card.short_answer} {statuses}."
+    return card.short_answer or item.snippet or item.title
 
 
 def _answer(

@@ -78,7 +78,11 @@ class ScriptedEngine:
         ranked = next((v for k, v in self.script.items() if k in query.lower()), [])
         results = [item(page, score) for page, score in ranked][:limit]
         card = None
-        if results:
+        # Like the engine, a card only for a clear lead (its confidence is at least CONFIDENT).
+        lead = len(results) == 1 or (
+            len(results) > 1 and (results[0].score - results[1].score) >= 0.15 * results[0].score
+        )
+        if results and lead:
             top = ranked[0][0]
             card = AnswerCard(
                 id=results[0].id,
@@ -87,7 +91,8 @@ class ScriptedEngine:
                 type="fiche",
                 short_answer=top.short_answer,
             )
-        return AnswerResponse(query=query, answer=card, confidence=0.5, results=results)
+        confidence = 0.9 if card else 0.3
+        return AnswerResponse(query=query, answer=card, confidence=confidence, results=results)
 
 
 @pytest.fixture

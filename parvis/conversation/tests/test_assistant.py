@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
+from parvis.answers.selectors import ResultItem
 from parvis.conversation.assistant import asks_for_human, clarifying_question
 from parvis.conversation.models import Conversation, HandOff, Message
 from parvis.conversation.services import (
@@ -56,7 +58,11 @@ def test_close_candidates_on_different_pages_ask_one_clarifying_question(  # noq
     conversation, _token = conversation_start()
     messages = conversation_ask(conversation=conversation, text="carte d'identité")
     assert messages[-1].kind == Message.Kind.CLARIFY
-    assert messages[-1].text == "Carte d'identité pour un adulte ou un mineur ?"
+    assert messages[-1].text == (
+        "Votre question peut concerner deux démarches : « Carte d'identité pour un "
+        "adulte » ou « Carte d'identité pour un mineur ». Laquelle vous "
+        "concerne ?"
+    )
     reply = conversation_ask(conversation=conversation, text="mineur")
     assert reply[-1].kind == Message.Kind.ANSWER
     assert reply[-1].text == "Avec un parent, en mairie."
@@ -111,8 +117,35 @@ def test_no_to_an_answer_offers_a_human_and_one_click_hands_off(engine, passport
     assert handoff.service == passport.service
 
 
-def test_clarifying_question_falls_back_to_both_titles() -> None:
-    """Titles with nothing in common are offered as two quoted choices."""
-    assert clarifying_question("Déménager", "Inscrire son enfant à l'école") == (
-        "« Déménager » ou « Inscrire son enfant à l'école » ?"
+def _result(title: str, kind: str) -> ResultItem:
+    return ResultItem(id=title, url="/x/", title=title, type=kind, score=1.0, snippet="")
+
+
+def test_clarifying_question_says_why_it_asks_in_french_and_english() -> None:
+    """The assistant says why it asks (two procedures, two places, two pages), in the
+    conversation's language."""
+    first, second = _result("Déménager", "fiche"), _result("Inscrire son enfant", "fiche")
+    assert clarifying_question(first, second) == (
+        "Votre question peut concerner deux démarches : « Déménager » ou "
+        "« Inscrire son enfant ». Laquelle vous concerne ?"
     )
+    places = clarifying_question(_result("Piscine A", "lieu"), _result("Piscine B", "lieu"))
+    assert places.startswith("Votre question peut concerner deux lieux")
+    with translation.override("en"):
+        assert clarifying_question(first, second) == (
+            "Your question may be about two procedures: “Déménager” or “Inscrire son enfant”. "
+            "Which one do you mean?"
+        )
+
+
+def test_a_conversation_in_english_gets_its_clarifying_question_in_english(
+    engine,  # noqa: ANN001
+    make_fiche,  # noqa: ANN001
+) -> None:
+    adult = make_fiche("Carte d'identité pour un adulte", "En mairie, sur rendez-vous.")
+    minor = make_fiche("Carte d'identité pour un mineur", "Avec un parent, en mairie.")
+    engine.script["card"] = [(adult, 0.80), (minor, 0.78)]
+    conversation, _token = conversation_start(language="en")
+    messages = conversation_ask(conversation=conversation, text="identity card")
+    assert messages[-1].kind == Message.Kind.CLARIFY
+    assert messages[-1].text.startswith("Your question may be about two procedures:")

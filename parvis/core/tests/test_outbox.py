@@ -145,11 +145,19 @@ def test_mail_server_is_talked_to_outside_any_transaction(settings, monkeypatch)
     assert depths == [outer]
 
 
-def test_new_message_queues_its_delivery_task_once_committed(django_capture_on_commit_callbacks):
-    """A resident's email goes out within seconds: the commit queues a delivery task."""
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+def test_new_messages_queue_one_delivery_task_with_their_transaction():
+    """A resident's email goes out within seconds: the message's transaction queues one
+    delivery job (committed with it, however many messages it stores)."""
+    with transaction.atomic():
         _queue()
-        assert not DBTaskResult.objects.exists()
+        _queue()
     task = DBTaskResult.objects.get()
     assert task.task_path == "parvis.core.tasks.outbox_deliver_task"
     assert task.backend_name == "background"
+
+
+def test_a_rolled_back_message_queues_no_delivery_task():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _queue()
+        raise RuntimeError("the change failed")
+    assert not DBTaskResult.objects.exists()

@@ -91,6 +91,13 @@ class Command(BaseCommand):
             created = listening_demo_load()
             screens = screens_demo_load()
         self.stdout.write(f"      {created} créée(s) ; {screens} écran(s) : /ecran/hotel-de-ville/")
+        from parvis.answers import semantic
+
+        if semantic.enabled():  # what the task worker does every 5 minutes, done once now
+            self.stdout.write("      Vecteurs sémantiques des documents (une minute environ)…")
+            with _quiet():
+                embedded = semantic.embed_pending()
+            self.stdout.write(f"      {embedded} document(s)")
         if not options["no_serve"] and "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
             self.stdout.write("      Fichiers statiques (noms versionnés, compressés)…")
             call_command("collectstatic", interactive=False, verbosity=0)

@@ -17,7 +17,7 @@ from parvis.core.errors import ParvisError
 from parvis.core.idempotency import idempotency_key_parse
 from parvis.core.writes import public_write
 from parvis.reports.apikeys import api_key_check
-from parvis.reports.models import Category, Report
+from parvis.reports.models import ApiKey, Category, Report
 from parvis.reports.open311 import serializers as ser
 from parvis.reports.open311.params import coordinate, int_list, opt, positive_int, w3c_datetime
 from parvis.reports.open311.render import error, render
@@ -102,8 +102,15 @@ def _open311_refusal(
     return error(str(kwargs.get("fmt", "xml")), status, message)
 
 
+def _api_key(request: HttpRequest) -> ApiKey | None:
+    """The request's API key, looked up once (the policy counts it, the view checks it)."""
+    if not hasattr(request, "open311_api_key"):
+        request.open311_api_key = api_key_check(raw=opt(request.POST, "api_key"))  # type: ignore[attr-defined]
+    return request.open311_api_key  # type: ignore[attr-defined]
+
+
 def _open311_key(request: HttpRequest) -> str:
-    key = api_key_check(raw=opt(request.POST, "api_key"))
+    key = _api_key(request)
     return str(key.pk) if key is not None else ""
 
 
@@ -121,8 +128,9 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = _in_jurisdiction(request, qs)
     page = positive_int(opt(params, "page"), "page", 1, 100_000)
     size = positive_int(opt(params, "page_size"), "page_size", PAGE_SIZE_MAX, PAGE_SIZE_MAX)
-    rows = qs.prefetch_related("photos", "updates")[(page - 1) * size : page * size]
-    return render(fmt, "service_requests", [ser.request(request, r) for r in rows])
+    return render(
+        fmt, "service_requests", ser.requests_list(request, qs[(page - 1) * size : page * size])
+    )
 
 
 def _filtered(params: object) -> QuerySet[Report]:
@@ -152,7 +160,7 @@ def _filtered(params: object) -> QuerySet[Report]:
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
-    key = api_key_check(raw=opt(params, "api_key"))
+    key = _api_key(request)
     if key is None:
         return error(fmt, 403, "api_key absente ou invalide : impossible de créer la demande.")
     idempotency_key = idempotency_key_parse(request.headers.get("Idempotency-Key"))
