@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -476,7 +477,8 @@ def place_answer(
     The confidence is computed, never assumed: the places of the kind count as one answer, so
     it is the calibrated confidence of the best-ranked of them against the best other
     candidate. When the question names a commune, only that commune's places are shown; none
-    there, no place card (another commune's town hall is not the answer).
+    there, no place card (another commune's town hall is not the answer). Naming none, it is
+    about the site's own commune: its places and the Métropole's.
     """
     from parvis.answers.selectors import AnswerCard, place_status
     from parvis.content.models import Commune, LieuKind, LieuPage, Quartier
@@ -499,6 +501,8 @@ def place_answer(
     )
     if communes:
         lieux = lieux.filter(commune__in=communes)
+    elif meaning.home_commune:  # naming none: the site's commune (and places serving all)
+        lieux = lieux.filter(Q(commune__isnull=True) | Q(commune__slug=meaning.home_commune))
     if quartier is not None:  # none of the kind there: no card listing other quartiers' places
         lieux = lieux.filter(quartier=quartier)
     lieux = list(lieux[:20])

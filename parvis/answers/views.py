@@ -91,7 +91,13 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     # The engine parses the question once; an empty one (punctuation only) comes back empty.
     response = (
-        answer_query(query=query, limit=50, filters=filters or None, address=address)
+        answer_query(
+            query=query,
+            limit=50,
+            filters=filters or None,
+            address=address,
+            commune=_site_commune(request),
+        )
         if query
         else None
     )

@@ -51,3 +51,29 @@ def test_the_commune_named_favours_its_own_pages():
     assert response.facets["commune"]["reze"] >= 1
     only = answer_query(query="carte d'identité", filters={"commune": "reze"}, at=TUESDAY_10H)
     assert [r.id for r in only.results] == ["fiche:reze-carte-identite"]
+
+
+@pytest.mark.parametrize("question", ["mairie horaires", "town hall opening hours"])
+def test_a_place_kind_naming_no_commune_answers_with_the_sites_own_places(question):
+    """On the metropolitan portal (Nantes), "mairie horaires" is about Nantes' town halls,
+    never another commune's (it once gave Orvault's at 0.67)."""
+    response = answer_query(query=question, at=TUESDAY_10H)
+    if response.answer is not None and response.answer.places:
+        titles = [p.title for p in response.answer.places]
+        assert not any(c in t for t in titles for c in ("Rezé", "Orvault", "Saint-Herblain"))
+    reze = answer_query(query=question, at=TUESDAY_10H, commune="reze")
+    if reze.answer is not None and reze.answer.places:
+        assert [p.title for p in reze.answer.places] == ["Hôtel de Ville de Rezé"]
+
+
+def test_a_communes_own_site_answers_about_that_commune(client):
+    """On Rezé's site, "mairie horaires" is Rezé's town hall (the search page passes the
+    site's commune to the engine; it did not before)."""
+    from parvis.content.models import Commune
+
+    site = Commune.objects.get(slug="reze").site
+    html = client.get(
+        "/recherche/", {"q": "mairie horaires"}, HTTP_HOST=f"{site.hostname}:{site.port}"
+    ).content.decode()
+    assert "Hôtel de Ville de Rezé" in html
+    assert "Hôtel de Ville de Nantes" not in html.split("pv-results")[0]
