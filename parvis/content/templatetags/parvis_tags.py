@@ -80,9 +80,13 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
             if section.locale_id != active.pk:
                 child = section.get_translation_or_none(active) or section
             is_current = isinstance(current, Page) and current.path.startswith(child.path)
-            items.append(
-                {"url": child.get_url(request), "title": child.title, "current": is_current}
-            )
+            # The specific class links in the reader's interface (DefaultSiteUrlMixin); an
+            # untranslated section is named by its translated label, not its French title.
+            specific = child.specific_deferred
+            title = child.title
+            if child.locale_id != active.pk:
+                title = getattr(specific, "section_label", None) or title
+            items.append({"url": specific.get_url(request), "title": title, "current": is_current})
     path = getattr(request, "path", "")
     for name, title in APP_SECTIONS:
         try:
@@ -101,7 +105,11 @@ def legal_pages(context: template.Context) -> dict[str, Page]:
         return {}
     found = {p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())}
     # Each in the reader's language when it is translated.
-    return {key: found[slug].localized for key, slug in LEGAL_SLUGS.items() if slug in found}
+    return {
+        key: found[slug].localized.specific_deferred
+        for key, slug in LEGAL_SLUGS.items()
+        if slug in found
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -111,7 +119,7 @@ def section_page(context: template.Context, model_name: str) -> Page | None:
     if root is None:
         return None
     found = root.get_children().live().filter(content_type__model=model_name.lower()).first()
-    return found.localized if found is not None else None
+    return found.localized.specific_deferred if found is not None else None
 
 
 @register.simple_tag
@@ -121,11 +129,12 @@ def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Pag
     if root is None:
         return []
     if not isinstance(page, Page):
-        return [root]
+        return [root.specific_deferred]
     if not page.path.startswith(root.path):  # an untranslated page shown under /en/
         root = _default_root(request) or root
     ancestors = page.get_ancestors(inclusive=True).filter(depth__gte=root.depth)
-    return list(ancestors.filter(path__startswith=root.path)) or [page]
+    # Specific classes, so that each crumb links in the reader's interface.
+    return [a.specific_deferred for a in ancestors.filter(path__startswith=root.path)] or [page]
 
 
 @register.simple_tag
