@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import translate_url
 from django.utils import translation
 
+from parvis.core.expiring import Expiring
+
 
 @dataclass
 class Interface:
@@ -105,3 +107,30 @@ class InterfaceLanguageMiddleware:
             return self.get_response(request)
         finally:
             _interface.reset(token)
+
+
+def _locale_languages() -> dict[int, str]:
+    from wagtail.models import Locale
+
+    return dict(Locale.objects.values_list("pk", "language_code"))
+
+
+# Locales are added by an administrator, rarely: other processes see one within a minute.
+_locales = Expiring(_locale_languages, ttl=60.0)
+
+
+def content_language(obj: Any) -> str:
+    """The language ``obj``'s own words are written in: a page's locale, else the default
+    language (places, quartiers, groups, reports and the answer index are written in French)."""
+    locale_id = getattr(obj, "locale_id", None)
+    if locale_id is None:
+        return settings.LANGUAGE_CODE
+    return _locales.get().get(locale_id) or settings.LANGUAGE_CODE
+
+
+def lang_attribute(obj: Any) -> str:
+    """`` lang="fr"`` when ``obj``'s words are not in the language being served, else ""."""
+    language = content_language(obj)
+    if language == (translation.get_language() or settings.LANGUAGE_CODE):
+        return ""
+    return f' lang="{language}"'

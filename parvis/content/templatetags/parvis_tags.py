@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from parvis.content.hours import format_hour
+from parvis.core.interface import content_language, original_addresses
 from parvis.core.typography import french_spacing
 
 register = template.Library()
@@ -206,6 +207,29 @@ def language_links(context: template.Context, request: HttpRequest) -> list[dict
             }
         )
     return links
+
+
+@register.inclusion_tag("components/_language_notice.html", takes_context=True)
+def language_notice(context: template.Context) -> dict[str, Any]:
+    """The one-line notice above a page shown in the default language (French) to a visitor
+    of another interface (``/en/…``), with its French address."""
+    page = context.get("page")
+    if not isinstance(page, Page) or content_language(page) == get_language():
+        return {}
+    with original_addresses():
+        url = page.get_url(context.get("request"))
+    return {"original_url": url}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """The page's own full address for ``rel="canonical"``: a French page shown under ``/en/``
+    is the French page (the English interface around it adds no content of its own)."""
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return ""
+    with original_addresses():
+        return page.get_full_url(context.get("request")) or ""
 
 
 @register.filter(is_safe=True)

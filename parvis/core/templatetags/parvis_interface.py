@@ -5,9 +5,12 @@ feed, stored links); pages and named routes already follow the interface by them
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
-from parvis.core.interface import localize_path
+from django import template
+from django.utils.safestring import mark_safe
+
+from parvis.core.interface import lang_attribute, localize_path
 
 register = template.Library()
 
@@ -16,3 +19,10 @@ register = template.Library()
 def in_interface(url: str | None) -> str:
     """``url`` in the interface language of the request being served."""
     return localize_path(str(url)) if url else ""
+
+
+@register.filter(is_safe=True)
+def lang_attr(obj: Any) -> str:
+    """`` lang="fr"`` on an element showing ``obj``'s words (a page, a place, an index entry)
+    when they are not in the interface language: screen readers then read them in French."""
+    return mark_safe(lang_attribute(obj))  # noqa: S308 — a fixed attribute and a locale code
