@@ -21,7 +21,8 @@ _default = Expiring(_default_site, ttl=60.0)
 
 def translation_for_interface(page: Page) -> Page | None:
     """``page``'s live translation in the interface language of the request being served
-    (looked up once per page and request), or None: no translation, or no such interface."""
+    (the locale's live pages are read once per request), or None: no translation, or no such
+    interface."""
     current = interface()
     if current is None:
         return None
@@ -31,13 +32,12 @@ def translation_for_interface(page: Page) -> Page | None:
     locale = cache["locale"]
     if locale is None or page.locale_id == locale.pk:
         return None
-    key = ("translation", page.translation_key)
-    if key not in cache:
-        found = (
-            Page.objects.live().filter(translation_key=page.translation_key, locale=locale).first()
-        )
-        cache[key] = found
-    return cache[key]
+    if "translations" not in cache:
+        # Every live page of the locale in one query (translations are the pages an editor
+        # chose to translate), rather than one query per link on the page.
+        live = Page.objects.live().filter(locale=locale).only("translation_key", "url_path")
+        cache["translations"] = {p.translation_key: p for p in live}
+    return cache["translations"].get(page.translation_key)
 
 
 class DefaultSiteUrlMixin:
