@@ -197,7 +197,8 @@ def language_links(context: template.Context, request: HttpRequest) -> list[dict
             locale = Locale.objects.filter(language_code=code).first()
             translation = page.get_translation_or_none(locale) if locale else None
             if translation is not None and translation.pk != page.pk and translation.live:
-                url = translation.get_url(request) or url
+                with original_addresses():  # the translation's own address, not the interface's
+                    url = translation.get_url(request) or url
         links.append(
             {
                 "code": code,

@@ -3,6 +3,7 @@ content is marked as French, and labels are in English."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -115,7 +116,7 @@ def test_every_link_from_the_english_home_stays_under_en(client):
 def test_the_crawl_reaches_the_sections_apps_and_french_pages(client):
     """The crawl goes through the menu, the apps and untranslated French pages under /en/."""
     paths = {path for path, _status, _page in _crawl(client)}
-    for expected in ("/en/demarches/", "/en/signalements/", "/en/quartiers/", "/en/agenda/"):
+    for expected in ("/en/demarches/", "/en/quartiers/", "/en/agenda/", "/en/mes-donnees/"):
         assert expected in paths
     assert any(p.startswith("/en/demarches/") and p != "/en/demarches/" for p in paths)
 
@@ -173,3 +174,25 @@ def test_localize_path_keeps_other_addresses():
         assert localize_path("https://www.service-public.fr/") == "https://www.service-public.fr/"
         assert localize_path("mailto:a@b.fr") == "mailto:a@b.fr"
     assert localize_path("/demarches/x/") == "/demarches/x/"  # French interface: unchanged
+
+
+def test_discovery_reasons_mark_the_french_term_they_quote(client):
+    """ "Same theme: État civil": the English words around, the term's French name marked; the
+    French interface marks nothing."""
+    english = client.get("/en/demarches/refaire-carte-identite/").content.decode()
+    reasons = re.findall(r'class="pv-discovery__reason">(.*?)</p>', english)
+    quoting = [r for r in reasons if ":" in r]
+    assert quoting and all('<span lang="fr">' in r for r in quoting)
+    french = client.get("/demarches/refaire-carte-identite/").content.decode()
+    reasons = re.findall(r'class="pv-discovery__reason">(.*?)</p>', french)
+    assert reasons and not any("<span" in r for r in reasons)
+
+
+def test_mark_term_escapes_and_marks_only_in_another_interface():
+    """The reason is escaped; the term is wrapped only when French is not the interface."""
+    from parvis.core.templatetags.parvis_interface import mark_term
+
+    with interface_in("en"):
+        assert mark_term("Theme: <b>", "<b>") == 'Theme: <span lang="fr">&lt;b&gt;</span>'
+        assert mark_term("New", "") == "New"
+    assert mark_term("Thème : État civil", "État civil") == "Thème : État civil"

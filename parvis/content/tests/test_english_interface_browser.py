@@ -71,7 +71,7 @@ def test_an_english_visitor_stays_in_english_from_menu_to_report_form(portal_url
     journey.check(page, "section", french_content=True)
     assert "This page is in French." in page.locator("main").inner_text()
 
-    _follow(page.locator("main .pv-answer-card__link").first)
+    _follow(page.locator("main .pv-list--bullets a").first)
     journey.check(page, "fiche", french_content=True)
     notice = page.locator(".pv-language-notice")
     assert notice.inner_text().startswith("This page is in French.")

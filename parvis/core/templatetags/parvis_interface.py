@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from parvis.core.interface import lang_attribute, localize_path
@@ -26,3 +27,22 @@ def lang_attr(obj: Any) -> str:
     """`` lang="fr"`` on an element showing ``obj``'s words (a page, a place, an index entry)
     when they are not in the interface language: screen readers then read them in French."""
     return mark_safe(lang_attribute(obj))  # noqa: S308 — a fixed attribute and a locale code
+
+
+@register.filter(is_safe=True)
+def mark_term(text: str, term: str) -> str:
+    """``text`` (interface words) with the French ``term`` it quotes marked ``lang="fr"`` in
+    another interface: "Same theme: <span lang="fr">État civil</span>"."""
+    text = conditional_escape(text)
+    attribute = lang_attribute(None)
+    escaped = conditional_escape(term or "")
+    at = text.rfind(escaped) if escaped and attribute else -1
+    if at < 0:
+        return text
+    return format_html(
+        "{}<span{}>{}</span>{}",
+        text[:at],
+        mark_safe(attribute),  # noqa: S308 — a fixed attribute and a locale code
+        escaped,
+        text[at + len(escaped) :],
+    )
