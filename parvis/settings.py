@@ -645,6 +645,9 @@ PARVIS_ANSWERS_LOG_DAYS = int(os.environ.get("PARVIS_ANSWERS_LOG_DAYS", "365"))
 PARVIS_ANSWERS_SEMANTIC = env_bool("PARVIS_ANSWERS_SEMANTIC", False)
 # Threads of the query embedder: 1 avoids spinning threads fighting web workers for the CPU.
 PARVIS_ANSWERS_SEMANTIC_THREADS = int(os.environ.get("PARVIS_ANSWERS_SEMANTIC_THREADS", "1"))
+# "Useful" votes for the same wording and answer before it is proposed to editors as a wording
+# of that answer ("Formulations apprises"; nothing is indexed before an editor approves it).
+PARVIS_ANSWERS_LEARN_MIN_VOTES = int(os.environ.get("PARVIS_ANSWERS_LEARN_MIN_VOTES", "3"))
 
 # --- conversation -----------------------------------------------------------------------------
 

@@ -21,11 +21,13 @@ surface vocabulary used for spelling.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from parvis.answers.backends import backend_for
 from parvis.answers.backends.base import (  # noqa: F401  (the engine's constants, re-exported)
@@ -62,22 +64,48 @@ def schema_upgrade_bm25(schema_editor: object, vendor: str) -> None:
 def _fields(doc: SearchDocument) -> tuple[str, str, str, str]:
     return (
         index_text(doc.title),
-        index_text(doc.alternatives),
+        index_text(doc.wordings),
         index_text(doc.short_answer),
         index_text(doc.body),
     )
 
 
 def _raw(doc: SearchDocument) -> str:
-    return "\n".join(p for p in (doc.title, doc.alternatives, doc.short_answer, doc.body) if p)
+    return "\n".join(p for p in (doc.title, doc.wordings, doc.short_answer, doc.body) if p)
+
+
+WRITE_BATCH = 500
+
+
+def _batched(items: Iterable[SearchDocument], size: int) -> Iterable[list[SearchDocument]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _learned_sync(batch: list[SearchDocument]) -> None:
+    """Bring each document's ``learned`` wordings in line with the editors' approvals (a
+    document removed and written again, a page re-published, gets them back)."""
+    from parvis.answers.learning import approved_phrasings
+
+    learned = approved_phrasings(doc.key for doc in batch)
+    for doc in batch:
+        text = "\n".join(learned.get(doc.key, ()))
+        if doc.learned != text:
+            doc.learned = text
+            doc.updated_at = timezone.now()
+            SearchDocument.objects.filter(pk=doc.pk).update(learned=text, updated_at=doc.updated_at)
 
 
 def rows_write(docs: Iterable[SearchDocument]) -> None:
-    """(Re)write the index rows of ``docs`` (already saved)."""
+    """(Re)write the index rows of ``docs`` (already saved), with the wordings editors
+    approved from use (``parvis.answers.learning``) beside the documents' own."""
     engine = backend()
     with connection.cursor() as cursor:
-        for doc in docs:
-            engine.write(cursor, doc.pk, _fields(doc), _raw(doc))
+        for batch in _batched(docs, WRITE_BATCH):
+            _learned_sync(batch)
+            for doc in batch:
+                engine.write(cursor, doc.pk, _fields(doc), _raw(doc))
     vocabulary_invalidate()
 
 

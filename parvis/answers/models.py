@@ -7,6 +7,7 @@ knowledge documents); the full-text index itself is a database-specific table ke
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -23,6 +24,9 @@ class SearchDocument(models.Model):
     )
     title = models.CharField(_("titre ou question"), max_length=500, blank=True)
     alternatives = models.TextField(_("autres formulations"), blank=True)
+    # Residents' wordings approved by an editor (``parvis.answers.learning``), one a line; kept
+    # apart from the editors' own so that re-publishing a page never loses them.
+    learned = models.TextField(_("formulations apprises"), blank=True)
     short_answer = models.TextField(_("réponse courte"), blank=True)
     body = models.TextField(_("contenu"), blank=True)
     url = models.CharField(_("adresse"), max_length=1000, blank=True)
@@ -41,6 +45,11 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.key
+
+    @property
+    def wordings(self) -> str:
+        """Every other wording of the document: the editors' and those learned from use."""
+        return "\n".join(p for p in (self.alternatives, self.learned) if p)
 
 
 class LexiconEntry(wagtail_index.Indexed, models.Model):
@@ -116,3 +125,56 @@ class DocumentEmbedding(models.Model):
 
     def __str__(self) -> str:
         return self.document.key
+
+
+class LearnedPhrasing(models.Model):
+    """A resident's wording of a question that a document answered, learned from use.
+
+    Proposed when an agent answers a question with a page, or when residents mark an answer
+    useful for the same wording; indexed as another wording of the document only once an
+    editor approves it. No personal data: the text is masked like the search logs and is not
+    tied to whoever asked.
+    """
+
+    class Source(models.TextChoices):
+        AGENT = "agent", _("réponse d'un agent")
+        FEEDBACK = "feedback", _("avis « utile » des habitants")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("à examiner")
+        APPROVED = "approved", _("approuvée")
+        REJECTED = "rejected", _("refusée")
+
+    document_key = models.CharField(_("document"), max_length=200, db_index=True)
+    text = models.CharField(_("formulation"), max_length=200)
+    normalised = models.CharField(max_length=200)
+    source = models.CharField(_("origine"), max_length=20, choices=Source.choices)
+    evidence = models.PositiveIntegerField(
+        _("occurrences"), default=1, help_text=_("Réponses d'agents ou avis « utile » concordants.")
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décidé par"),
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-evidence", "-created_at"]
+        verbose_name = _("formulation apprise")
+        verbose_name_plural = _("formulations apprises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_key", "normalised"], name="answers_phrasing_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.document_key}"

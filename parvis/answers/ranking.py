@@ -194,7 +194,7 @@ def heads_load(docs: list[SearchDocument]) -> None:
     rows = SearchDocument.objects.filter(pk__in=list(missing))
     leads = dict(rows.annotate(lead=Substr("body", 1, LEAD_CHARS)).values_list("pk", "lead"))
     for pk, doc in missing.items():
-        head = f"{doc.title}\n{doc.alternatives}\n{doc.short_answer}\n{leads.get(pk) or ''}"
+        head = f"{doc.title}\n{doc.wordings}\n{doc.short_answer}\n{leads.get(pk) or ''}"
         _HEADS[(pk, doc.updated_at)] = [word_stem(m.group()) for m in _WORD.finditer(head)]
 
 
@@ -212,7 +212,7 @@ def subject_stems(doc: SearchDocument) -> set[str]:
     document without a title, its beginning."""
     if not doc.title:
         return set(_positions(doc)[:LEAD_WORDS])
-    return set(stems(f"{doc.title} {doc.alternatives}"))
+    return set(stems(f"{doc.title} {doc.wordings}"))
 
 
 def rerank(
@@ -331,7 +331,7 @@ def confidence_features(
     """
     margin = (scores[0] - scores[1]) / scores[0] if len(scores) > 1 and scores[0] > 0 else 1.0
     asked = {stem(w) for w in meaning.words}
-    head = set(stems(f"{top.title} {top.alternatives}"))
+    head = set(stems(f"{top.title} {top.wordings}"))
     units = question_units(meaning)
     covered = sum(1 for words, meant in units if words <= head or _holds(head, meant))
     coverage = covered / len(units) if units else 0.0

@@ -168,8 +168,12 @@ def result_is_about(*, item: ResultItem, response: AnswerResponse) -> bool:
     asked = set(response.terms)
     if not asked:
         return False
-    doc = SearchDocument.objects.filter(key=item.id).values("title", "alternatives").first()
-    head = f"{doc['title']} {doc['alternatives']}" if doc else item.title
+    doc = (
+        SearchDocument.objects.filter(key=item.id)
+        .values("title", "alternatives", "learned")
+        .first()
+    )
+    head = f"{doc['title']} {doc['alternatives']} {doc['learned']}" if doc else item.title
     return not asked.isdisjoint(stems(head))
 
 

@@ -48,7 +48,7 @@ def _model() -> Any:
 
 
 def passage_text(doc: SearchDocument) -> str:
-    text = "\n".join(p for p in (doc.title, doc.alternatives, doc.short_answer, doc.body) if p)
+    text = "\n".join(p for p in (doc.title, doc.wordings, doc.short_answer, doc.body) if p)
     return " ".join(text.split())[:PASSAGE_CHARS]
 
 

@@ -28,3 +28,12 @@ def answers_embed_task() -> int:
 @task(backend="background")
 def query_logs_purge_task() -> int:
     return query_logs_purge(older_than_days=settings.PARVIS_ANSWERS_LOG_DAYS)
+
+
+@periodic(every=timedelta(hours=1), label=_("Formulations apprises des avis « utile »"))
+@task(backend="background")
+def phrasings_from_feedback_task() -> int:
+    """Propose to editors the wordings residents found answered (nothing indexed before)."""
+    from parvis.answers.learning import phrasings_from_feedback
+
+    return phrasings_from_feedback()

@@ -15,7 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from parvis.answers.models import LexiconEntry
-from parvis.answers.permissions import can_see_searches
+from parvis.answers.permissions import can_decide_phrasings, can_see_searches
 from parvis.core.text import is_ascii_number
 
 
@@ -60,9 +60,24 @@ def unanswered_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+class PhrasingsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_decide_phrasings(request.user)
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls() -> list:
-    return [path("reponses/sans-reponse/", unanswered_view, name="answers_unanswered")]
+    from parvis.answers.admin_views import phrasing_decide_view, phrasings_view
+
+    return [
+        path("reponses/sans-reponse/", unanswered_view, name="answers_unanswered"),
+        path("reponses/formulations/", phrasings_view, name="answers_phrasings"),
+        path(
+            "reponses/formulations/<int:pk>/decision/",
+            phrasing_decide_view,
+            name="answers_phrasing_decide",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -72,4 +87,14 @@ def register_unanswered_menu_item() -> MenuItem:
         reverse("answers_unanswered"),
         icon_name="warning",
         order=260,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_phrasings_menu_item() -> MenuItem:
+    return PhrasingsMenuItem(
+        _("Formulations apprises"),
+        reverse("answers_phrasings"),
+        icon_name="openquote",
+        order=261,
     )

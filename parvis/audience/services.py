@@ -88,6 +88,11 @@ def _flush_quietly() -> None:
         logger.warning("audience: views not written at exit")
 
 
+# The worker recounts searches and votes this often (``audience_rollup_task``); the dashboard
+# only reads, so its figures for today are at most this old.
+ROLLUP_EVERY_MINUTES = 15
+
+
 @transaction.atomic
 def audience_rollup(*, today: dt.date | None = None) -> int:
     """Recount searches and votes per day from the answers' logs, for every day the logs still

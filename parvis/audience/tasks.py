@@ -7,11 +7,14 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from parvis.audience.services import audience_purge, audience_rollup
+from parvis.audience.services import ROLLUP_EVERY_MINUTES, audience_purge, audience_rollup
 from parvis.core.schedule import periodic
 
 
-@periodic(every=timedelta(minutes=15), label=_("Fréquentation : décompte des recherches"))
+@periodic(
+    every=timedelta(minutes=ROLLUP_EVERY_MINUTES),
+    label=_("Fréquentation : décompte des recherches"),
+)
 @task(backend="background")
 def audience_rollup_task() -> int:
     return audience_rollup()

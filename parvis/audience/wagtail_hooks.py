@@ -12,6 +12,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from parvis.audience.permissions import can_see_audience
+from parvis.audience.services import ROLLUP_EVERY_MINUTES
 from parvis.core.text import is_ascii_number
 
 PERIODS = (7, 30, 90, 365)
@@ -30,13 +31,13 @@ def audience_dashboard(request: HttpRequest) -> HttpResponse:
         audience_usefulness,
         audience_weeks,
     )
-    from parvis.audience.services import audience_rollup
 
     if not can_see_audience(request.user):
         raise PermissionDenied
     raw = request.GET.get("jours", "30")
     days = int(raw) if is_ascii_number(raw) and int(raw) in PERIODS else 30
-    audience_rollup()  # today's searches and votes, without waiting for the task
+    # Read-only: searches and votes are rolled up by the worker (audience_rollup_task, every
+    # 15 minutes), never by a GET.
     weeks = audience_weeks(weeks=12)
     return render(
         request,
@@ -50,6 +51,7 @@ def audience_dashboard(request: HttpRequest) -> HttpResponse:
             "max_views": max([w.views for w in weeks] + [1]),
             "usefulness": audience_usefulness(days=days),
             "minimum": settings.PARVIS_AUDIENCE_OPEN_DATA_MIN,
+            "rollup_minutes": ROLLUP_EVERY_MINUTES,
         },
     )
 

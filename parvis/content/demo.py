@@ -26,6 +26,8 @@ from parvis.content.models import (
     ActualiteIndexPage,
     ActualitePage,
     Audience,
+    CityProjectIndexPage,
+    CityProjectPage,
     Commune,
     DoorLink,
     DoorPage,
@@ -77,6 +79,12 @@ SECTIONS: list[tuple[type[Page], str, str, str]] = [
         "Des histoires de quartiers, de lieux et de projets, pour mieux connaître la ville.",
     ),
     (ActualiteIndexPage, "actualites", "Actualités", "Ce qui se passe en ce moment à Nantes."),
+    (
+        CityProjectIndexPage,
+        "projets",
+        "Projets urbains",
+        "Ce que la ville construit et transforme, quartier par quartier.",
+    ),
 ]
 
 
@@ -458,6 +466,39 @@ def load_doors(home: HomePage, data: dict[str, Any], report: LoadReport, update:
         report.count("porte", created)
 
 
+def load_projets(home: HomePage, data: dict[str, Any], report: LoadReport, update: bool) -> None:
+    """City projects (illustrative demo data, see projets.toml)."""
+    parent = section(home, CityProjectIndexPage)
+    models = {"fiche": FichePage, "recit": RecitPage, "lieu": LieuPage, "parcours": ParcoursPage}
+    for item in data.get("projet", []):
+        kind, _, slug = item.get("more", "").partition(":")
+        more = models[kind].objects.filter(slug=slug).first() if kind in models else None
+        page, created = _upsert_page(
+            CityProjectPage,
+            parent,
+            item["slug"],
+            {
+                "title": item["title"],
+                "summary": item["summary"],
+                "body": paragraphs_to_html(item.get("body", "")),
+                "status": item["status"],
+                "start_date": dt.date.fromisoformat(item["start"]) if "start" in item else None,
+                "end_date": dt.date.fromisoformat(item["end"]) if "end" in item else None,
+                "place": LieuPage.objects.filter(slug=item.get("place", "")).first(),
+                "latitude": _coordinate(item.get("latitude")),
+                "longitude": _coordinate(item.get("longitude")),
+                "more_page": more,
+            },
+        )
+        if not (created or update):
+            report.count("projet", created=False)
+            continue
+        page.themes = _by_slug(Theme, item.get("themes", []))
+        page.quartiers = _by_slug(Quartier, item.get("quartiers", []))
+        _publish(page, parent, created)
+        report.count("projet", created)
+
+
 def _translation(page: Page, locale: Locale) -> tuple[Page, bool]:
     """``page``'s translation into ``locale``: the existing one, or a new draft copy (the
     admin's "Translate" action); its parent must already be translated."""
@@ -533,6 +574,7 @@ def demo_content_load(*, directory: Path = DEMO_DIR, update: bool = False) -> Lo
     load_recits(home, _read(directory, "recits.toml"), report, update)
     load_actualites(home, _read(directory, "actualites.toml"), report, update)
     load_standard_pages(home, _read(directory, "pages.toml"), report, update)
+    load_projets(home, _read(directory, "projets.toml"), report, update)
     load_doors(home, _read(directory, "portes.toml"), report, update)
     load_translations(home, _read(directory, "english.toml"), report, update)
     return report

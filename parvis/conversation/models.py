@@ -118,6 +118,10 @@ class Message(models.Model):
         YES = "yes", _("oui")
         NO = "no", _("non")
 
+    class PageRole(models.TextChoices):
+        CITED = "cited", _("page citée")
+        DRAFTED = "drafted", _("fiche rédigée à partir de la réponse")
+
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
@@ -135,6 +139,12 @@ class Message(models.Model):
     )
     feedback = models.CharField(max_length=3, choices=Feedback.choices, blank=True)
     confidence = models.FloatField(null=True, blank=True)
+    # The page an agent's answer cites (a link to it in the text), or the Fiche drafted from
+    # it: what "Mes données" shows as what the question led to, from this record.
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page_role = models.CharField(max_length=8, choices=PageRole.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parvis.content.models import FichePage
 from parvis.conversation.models import Conversation, HandOff, Message
 from parvis.conversation.services.retention import REMOVED, conversations_anonymise
 from parvis.core.notifications import address_confirmations_forget
@@ -30,6 +29,38 @@ from parvis.core.personal_data import (
 
 def _retention() -> dt.timedelta:
     return dt.timedelta(days=settings.PARVIS_CONVERSATION_RETENTION_DAYS)
+
+
+def _page_outcomes(message: Message) -> list[Outcome]:
+    """What an agent's answer led to, from its record: the page it cites, or the Fiche drafted
+    from it (once published; before, that one is being written)."""
+    page = message.page.specific if message.page_id else None
+    if page is None:
+        return []
+    if message.page_role == Message.PageRole.DRAFTED:
+        if not page.live:
+            return [
+                Outcome(
+                    at=message.created_at,
+                    label=_("Une fiche est en préparation à partir de la réponse à votre question"),
+                )
+            ]
+        return [
+            Outcome(
+                at=page.first_published_at,
+                label=_("Votre question a donné la fiche « %(title)s »") % {"title": page.title},
+                url=page.url or "",
+            )
+        ]
+    if not page.live:
+        return []
+    return [
+        Outcome(
+            at=message.created_at,
+            label=_("L'agent vous a indiqué la page « %(title)s »") % {"title": page.title},
+            url=page.url or "",
+        )
+    ]
 
 
 class ConversationHolder:
@@ -97,7 +128,7 @@ class ConversationHolder:
                         % {"service": handoff.service.name},
                     )
                 )
-        messages = list(conversation.messages.select_related("agent"))
+        messages = list(conversation.messages.select_related("agent", "page"))
         cited: set[str] = set()
         for message in messages:
             if message.author == Message.Author.AGENT and message.agent is not None:
@@ -107,21 +138,7 @@ class ConversationHolder:
                         label=_("Réponse de %(agent)s") % {"agent": str(message.agent)},
                     )
                 )
-                # The Fiche an agent's answer became (drafted from it: its short answer).
-                fiche = (
-                    FichePage.objects.filter(short_answer=message.text[:300], live=True)
-                    .exclude(short_answer="")
-                    .first()
-                )
-                if fiche is not None:
-                    outcomes.append(
-                        Outcome(
-                            at=fiche.first_published_at,
-                            label=_("Votre question a donné la fiche « %(title)s »")
-                            % {"title": fiche.title},
-                            url=fiche.url or "",
-                        )
-                    )
+                outcomes += _page_outcomes(message)
             for source in message.sources or []:
                 title, url = source.get("title", ""), source.get("url", "")
                 if title and url not in cited:

@@ -56,12 +56,53 @@ class OutboxCancelled(ParvisError):
 # Transports of the channels other than email, registered by the apps that own them
 # (``outbox_transport_register``): core never imports an app.
 _TRANSPORTS: dict[str, Callable[[OutboxMessage], None]] = {}
+# How each channel turns a raw address (a phone number) into an outbox recipient, and whether
+# it can send at all (a provider is configured).
+_ADDRESSERS: dict[str, Callable[[str], str]] = {}
+_AVAILABLE: dict[str, Callable[[], bool]] = {}
 
 
-def outbox_transport_register(*, channel: str, send: Callable[[OutboxMessage], None]) -> None:
+def outbox_transport_register(
+    *,
+    channel: str,
+    send: Callable[[OutboxMessage], None],
+    address: Callable[[str], str] | None = None,
+    available: Callable[[], bool] | None = None,
+) -> None:
     """Deliver ``channel``'s messages with ``send(message)``; it raises OSError to retry later
-    (with backoff) or OutboxCancelled to drop the message for good."""
+    (with backoff) or OutboxCancelled to drop the message for good.
+
+    ``address(raw)`` lets other apps write to a raw address through the channel
+    (:func:`sms_enqueue`): it keeps the address where the transport finds it (the number only
+    while a message is due) and returns the recipient to store in the outbox (a hash, never
+    the number). ``available()`` says whether the channel can send now.
+    """
     _TRANSPORTS[channel] = send
+    if address is not None:
+        _ADDRESSERS[channel] = address
+    if available is not None:
+        _AVAILABLE[channel] = available
+
+
+def sms_available() -> bool:
+    """Whether an SMS can be sent: a transport with an addresser is registered and it says it
+    can send (a provider is configured)."""
+    if "sms" not in _TRANSPORTS or "sms" not in _ADDRESSERS:
+        return False
+    available = _AVAILABLE.get("sms")
+    return available() if available is not None else True
+
+
+def sms_enqueue(*, recipient: str, text: str, topic: str) -> OutboxMessage:
+    """Queue ``text`` for the phone number ``recipient`` (E.164) on the outbox's SMS channel;
+    call inside the change's transaction: the worker sends it after the commit. The outbox
+    stores what the channel's addresser returns (a hash), never the number itself."""
+    addresser = _ADDRESSERS.get("sms")
+    if addresser is None:
+        raise OSError("no SMS channel registered")
+    return outbox_enqueue_text(
+        channel="sms", recipient=addresser(recipient), body=text, topic=topic
+    )
 
 
 class ConfirmationInvalid(ParvisError):
@@ -88,8 +129,14 @@ def confirmation_url(confirmation: AddressConfirmation) -> str:
     return settings.BASE_URL + reverse("address_confirm", args=[token])
 
 
-def address_confirmation_request(*, recipient: str, subject: str) -> AddressConfirmation:
+def address_confirmation_request(
+    *, recipient: str, subject: str, purpose: str = ""
+) -> AddressConfirmation:
     """The confirmation of ``recipient`` for ``subject``; the first time, queue its email.
+
+    ``purpose`` completes "Quelqu'un a indiqué cette adresse … pour …" in that email, so the
+    person knows which request it is about ("suivre son signalement", "proposer le groupe
+    « … »"); without it the email speaks of "une démarche".
 
     At most ``PARVIS_CONFIRMATION_EMAILS_PER_DAY`` confirmation emails go to one address a day,
     whatever the subjects: beyond, the subject simply stays unconfirmed (and silent).
@@ -112,7 +159,7 @@ def address_confirmation_request(*, recipient: str, subject: str) -> AddressConf
         return confirmation
     title, body, html = _render(
         "core/email/confirm_address",
-        {"url": confirmation_url(confirmation), "days": _confirm_days()},
+        {"url": confirmation_url(confirmation), "days": _confirm_days(), "purpose": purpose},
     )
     OutboxMessage.objects.create(
         recipient=recipient, subject=title, body_text=body, body_html=html, topic="confirmation"
@@ -161,17 +208,21 @@ def outbox_enqueue(
     context: dict[str, object],
     topic: str,
     confirm_for: str = "",
+    confirm_purpose: str = "",
 ) -> OutboxMessage:
     """Render an email pair and store it for delivery; call inside the change's transaction.
 
     With ``confirm_for`` (the subject, e.g. ``"report:12"``) the recipient is an address a
-    resident typed: the message waits until that address is confirmed for that subject.
+    resident typed: the message waits until that address is confirmed for that subject;
+    ``confirm_purpose`` says in the confirmation email what the address was given for.
     """
     subject, body, html = _render(template, context)
     confirmation = None
     status = OutboxMessage.Status.PENDING
     if confirm_for:
-        confirmation = address_confirmation_request(recipient=recipient, subject=confirm_for)
+        confirmation = address_confirmation_request(
+            recipient=recipient, subject=confirm_for, purpose=confirm_purpose
+        )
         if confirmation.confirmed_at is None:
             status = OutboxMessage.Status.HELD
     message = OutboxMessage.objects.create(

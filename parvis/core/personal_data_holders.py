@@ -239,7 +239,12 @@ class CoreHolder:
 def _subject_text(subject: str) -> str:
     """ "report:12" as residents read it: "le signalement n° 12"."""
     kind, _colon, number = subject.partition(":")
-    names = {"report": _("le signalement n° %(n)s"), "conversation": _("la question n° %(n)s")}
+    names = {
+        "report": _("le signalement n° %(n)s"),
+        "conversation": _("la question n° %(n)s"),
+        "listening": _("la question de terrain n° %(n)s"),
+        "group": _("la proposition de groupe n° %(n)s"),
+    }
     return names[kind] % {"n": number} if kind in names else subject
 
 

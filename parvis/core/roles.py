@@ -3,9 +3,16 @@ Comité d'éthique des données reviews who consulted residents' personal data.
 
 Other apps add their own permissions to these groups (an agent's inbox, for instance) through
 ``role_grant``; this module only guarantees that the groups and the publication workflow exist.
+
+A role granted on a page holds on its translations too (the English tree is a copy of the French
+one with its own root): ``roles_ensure`` grants it on every translation of the root, and a page
+copied for translation later (the admin's "Translate" action) takes the grants and workflow of
+its original (``translation_roles_follow``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -72,11 +79,13 @@ def roles_ensure(*, root: Page) -> dict[str, Group]:
     }
     for group in groups.values():
         group.permissions.add(_perm("wagtailadmin", "access_admin"))
+    trees = [root, *root.get_translations()]
     for name, codenames in _PAGE_PERMS.items():
         for codename in codenames:
-            GroupPagePermission.objects.get_or_create(
-                group=groups[name], page=root, permission=_perm("wagtailcore", codename)
-            )
+            for tree in trees:
+                GroupPagePermission.objects.get_or_create(
+                    group=groups[name], page=tree, permission=_perm("wagtailcore", codename)
+                )
     collection = Collection.get_first_root_node()
     for name, perms in _COLLECTION_PERMS.items():
         for app_label, codename in perms:
@@ -110,10 +119,34 @@ def _workflow_ensure(*, root: Page, moderators: Group) -> Workflow:
         task = GroupApprovalTask.objects.create(name="Relecture et publication")
         task.groups.set([moderators])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    for tree in [root, *root.get_translations()]:
+        WorkflowPage.objects.update_or_create(page=tree, defaults={"workflow": workflow})
     for model in _SNIPPET_MODELS:
         content_type = ContentType.objects.get_by_natural_key("content", model)
         WorkflowContentType.objects.update_or_create(
             content_type=content_type, defaults={"workflow": workflow}
         )
     return workflow
+
+
+def translation_roles_copy(*, source: Page, target: Page) -> int:
+    """Give ``target`` (a translation of ``source``) the page permissions and the workflow set
+    on ``source`` itself; returns how many permissions were added."""
+    added = 0
+    for grant in GroupPagePermission.objects.filter(page=source):
+        _obj, created = GroupPagePermission.objects.get_or_create(
+            group_id=grant.group_id, page=target, permission_id=grant.permission_id
+        )
+        added += created
+    workflow_page = WorkflowPage.objects.filter(page=source).first()
+    if workflow_page is not None:
+        WorkflowPage.objects.get_or_create(
+            page=target, defaults={"workflow": workflow_page.workflow}
+        )
+    return added
+
+
+def translation_roles_follow(sender: Any, source_obj: Any, target_obj: Any, **kwargs: Any) -> None:
+    """``copy_for_translation_done`` receiver: a new translation keeps its original's roles."""
+    if isinstance(source_obj, Page) and isinstance(target_obj, Page):
+        translation_roles_copy(source=source_obj, target=target_obj)

@@ -1,15 +1,18 @@
 """Measure the discovery lists of every page against a pure-relevance baseline.
 
-For each French page (home, every live Fiche, Parcours, Lieu, Récit, Actualité, audience door,
-every quartier page),
+For each French page that shows a discovery list (home, every live Fiche, every audience door,
+every quartier page; lists of searches and screens depend on a query or a screen),
 the discovery list of the day is compared with the list a pure-relevance engine would show: the
-answer engine's ranking for the page's title (``answers.selectors.answer_query``), same length,
-the page itself left out. Figures:
+answer engine's ranking for the page's title (``answers.selectors.answer_query``, lexical, as
+the engine ranks by default), same length, the page itself left out, and held to the same
+quality gate as discovery (no stale news, no page overdue for review, none without a summary:
+the comparison is of the ranking, not of the gate). Figures:
 
 - intra-list diversity: distinct themes, quartiers, audiences and kinds per list, and the mean
   pairwise distance (1 − Jaccard) between the items' facet sets;
-- catalogue coverage: the share of the catalogue that appears in at least one list of the day,
-  and how evenly the lists' slots are spread over it (Gini coefficient of the exposure counts);
+- catalogue coverage: the share of the showable catalogue (what passes the quality gate) that
+  appears in at least one list of the day, and how evenly the lists' slots are spread over it
+  (Gini coefficient of the exposure counts);
 - unsought share: the share of items sharing no theme and no quartier with their page (mean and
   minimum over lists), and the lists under a third;
 - sensitive pages whose list holds sensitive items ("more of the same").
@@ -28,16 +31,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from parvis.answers.selectors import answer_query
-from parvis.content.models import (
-    ActualitePage,
-    DoorPage,
-    FichePage,
-    HomePage,
-    LieuPage,
-    ParcoursPage,
-    Quartier,
-    RecitPage,
-)
+from parvis.content.models import DoorPage, FichePage, HomePage, Quartier
 from parvis.discovery import selectors
 from parvis.discovery.feed import SIZE, About, Item, Vocabulary, is_quality, is_unsought
 
@@ -50,20 +44,14 @@ class EvalPage:
 
 
 def pages_evaluated() -> list[EvalPage]:
-    """Every page that shows a discovery list, with what it is about."""
+    """Every page that shows a discovery list, with what it is about (the pages whose templates
+    call ``discovery_for_page`` or ``discovery_for_about``: no list is counted that nobody sees)."""
     pages: list[EvalPage] = []
     french = Locale.get_default()  # the answer engine, hence the baseline, is French
     home = HomePage.objects.live().filter(depth=2, locale=french).first()
     if home is not None:
         pages.append(EvalPage("accueil", home.title, selectors.about_page(home)))
-    for model, kind in (
-        (FichePage, "fiche"),
-        (ParcoursPage, "parcours"),
-        (LieuPage, "lieu"),
-        (RecitPage, "recit"),
-        (ActualitePage, "actualite"),
-        (DoorPage, "porte"),
-    ):
+    for model, kind in ((FichePage, "fiche"), (DoorPage, "porte")):
         for page in model.objects.live().public().filter(locale=french).order_by("title"):
             pages.append(EvalPage(kind, page.title, selectors.about_page(page)))
     for quartier in Quartier.objects.order_by("name"):
@@ -102,11 +90,12 @@ def list_figures(
 
 
 def baseline_list(
-    page: EvalPage, by_key: dict[str, Item], size: int, at: dt.datetime
+    page: EvalPage, by_key: dict[str, Item], size: int, at: dt.datetime, day: dt.date
 ) -> list[Item]:
-    """What pure relevance shows: the engine's ranking for the page's title."""
+    """What pure relevance shows: the engine's ranking for the page's title, quality-gated."""
     response = answer_query(query=page.title, limit=size + 5, at=at, semantic_search=False)
     found = [by_key[r.id] for r in response.results if r.id in by_key]
+    found = [i for i in found if is_quality(i, day)]
     return [i for i in found if i.key != page.about.key and i.url != page.about.url][:size]
 
 
@@ -161,20 +150,19 @@ def evaluate(*, day: dt.date | None = None, size: int = SIZE) -> dict[str, Any]:
     items = selectors.catalogue()
     vocab = selectors.vocabulary()
     by_key = {i.key: i for i in items}
-    showable = sum(is_quality(i, day) for i in items)
-    keys = [i.key for i in items]
+    keys = [i.key for i in items if is_quality(i, day)]
     discovery, baseline = [], []
     for page in pages_evaluated():
         picks = selectors.discovery_feed(
             about=page.about, day=day, size=size, items=items, vocab=vocab
         )
         discovery.append((page, [p.item for p in picks]))
-        baseline.append((page, baseline_list(page, by_key, size, at)))
+        baseline.append((page, baseline_list(page, by_key, size, at, day)))
     return {
         "day": day.isoformat(),
         "size": size,
         "catalogue": len(items),
-        "showable": showable,
+        "showable": len(keys),
         "discovery": _summary(discovery, keys, vocab),
         "baseline": _summary(baseline, keys, vocab),
     }

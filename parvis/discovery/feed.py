@@ -11,6 +11,12 @@ code serves pages, urban screens and the evaluation:
   one never fills its list with sensitive items ("more of the same");
 - deterministic for a (day, page) pair: the only randomness is a hash of the day, the page key and
   the item key, so a page's list is cacheable until midnight and changes the next day;
+- spread over the catalogue: drawn independently, the pages' lists would give items that fit many
+  pages most slots and others none. The day's lists are therefore planned together
+  (:func:`day_plan`): page after page, in an order drawn from the day, each list prefers the items
+  the lists before it showed least. Only the score changes: each page's pools, the quality gate,
+  the unsought share and the sensitive rules are the same. A list outside the plan (a search, a
+  screen, a person's choices) is steered by the plan's final counts;
 - never personalised unless the person chose a quartier or interests themselves.
 """
 
@@ -19,7 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,14 +36,21 @@ SIZE = 6
 NEWS_MAX_AGE_DAYS = 90
 FRESH_DAYS = 30
 NEW_DAYS = 7
-# Weights of the score (measured with `parvis eval_discovery`): the day's rotation, freshness,
-# and, while a list is filled, a bonus for a quartier or audience not yet in it and a penalty
-# for each theme or quartier it already shows.
+# Weights of the score (measured with `parvis eval_discovery`, see docs/discovery.md): the day's
+# rotation, freshness, and, while a list is filled, a bonus for a quartier or audience not yet in
+# it and a penalty for each theme or quartier it already shows.
 JITTER_WEIGHT = 20.0
 FRESH_WEIGHT = 2.0
-NEW_QUARTIER_BONUS = 0.7
-NEW_AUDIENCE_BONUS = 0.4
-REPEAT_PENALTY = 0.8
+NEW_QUARTIER_BONUS = 6.0
+NEW_AUDIENCE_BONUS = 2.0
+REPEAT_PENALTY = 5.0
+# What one showing of an item by an earlier list of the day's plan costs it: enough to spread the
+# day's slots over the whole catalogue, not so much that it beats the bonuses above (a list would
+# then take the least-shown items whatever they repeat). For a list outside the plan, what a fair
+# share of the day's slots costs (gentle: a penalty shared by every such list must not herd them
+# onto the same few items).
+PLAN_WEIGHT = 3.0
+EXPOSURE_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -218,16 +232,15 @@ def feed_build(
     day: dt.date,
     size: int = SIZE,
     preferences: About | None = None,
+    exposure: Mapping[str, float] | None = None,
 ) -> list[Pick]:
-    """The discovery list of a page: related items and at least a third of unsought ones."""
+    """The discovery list of a page: related items and at least a third of unsought ones.
+
+    ``exposure`` maps an item's key to a score penalty for how much the day already shows it
+    (see :func:`day_plan`); no penalty without it.
+    """
     sensitive = vocab.sensitive
-    wanted = About(
-        key=about.key,
-        themes=(about.themes | (preferences.themes if preferences else frozenset())) - sensitive,
-        quartiers=about.quartiers | (preferences.quartiers if preferences else frozenset()),
-        audiences=about.audiences,
-        url=about.url,
-    )
+    wanted = _wanted(about, preferences, sensitive)
     about_sensitive = bool(about.themes & sensitive)
     candidates = [
         item
@@ -242,6 +255,8 @@ def feed_build(
     for item in candidates:
         base = FRESH_WEIGHT * _freshness(item, day)
         base += JITTER_WEIGHT * _jitter(day, about.key, item.key)
+        if exposure is not None:
+            base -= exposure.get(item.key, 0.0)
         if is_unsought(item, wanted, sensitive):
             unsought.append((base, item))
         else:
@@ -271,12 +286,79 @@ def feed_build(
         slot_unsought = len(ordered) % 3 == 1
         first, second = (rest_unsought, rest_related)[:: 1 if slot_unsought else -1]
         ordered.append((first or second).pop(0))
+    return picks_explain(ordered, about=about, vocab=vocab, day=day, preferences=preferences)
+
+
+def _wanted(about: About, preferences: About | None, sensitive: frozenset[str]) -> About:
+    """What a list is about: the page, plus the person's own choices; never a sensitive theme."""
+    return About(
+        key=about.key,
+        themes=(about.themes | (preferences.themes if preferences else frozenset())) - sensitive,
+        quartiers=about.quartiers | (preferences.quartiers if preferences else frozenset()),
+        audiences=about.audiences,
+        url=about.url,
+    )
+
+
+def picks_explain(
+    chosen: Sequence[Item],
+    *,
+    about: About,
+    vocab: Vocabulary,
+    day: dt.date,
+    preferences: About | None = None,
+) -> list[Pick]:
+    """The picks of a chosen list, each with its unsought flag and its reason (in the active
+    language: a planned list keeps its items, and is explained again for each reader)."""
+    wanted = _wanted(about, preferences, vocab.sensitive)
     picks = []
-    for item in ordered:
-        flag = is_unsought(item, wanted, sensitive)
+    for item in chosen:
+        flag = is_unsought(item, wanted, vocab.sensitive)
         reason, term = reason_for(item, wanted, vocab, day, flag)
         picks.append(Pick(item, reason, flag, term))
     return picks
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """The day's lists of the site's pages, planned together, and how often each item shows."""
+
+    lists: dict[str, tuple[About, tuple[str, ...]]]  # page key → (what it is about, item keys)
+    shown: dict[str, int]  # item key → how many planned lists show it
+
+    def exposure(self, showable: int) -> dict[str, float]:
+        """Penalties for a list outside the plan: ``EXPOSURE_WEIGHT`` per fair share shown."""
+        total = sum(self.shown.values())
+        if not total or not showable:
+            return {}
+        fair = total / showable
+        return {key: EXPOSURE_WEIGHT * count / fair for key, count in self.shown.items()}
+
+
+def day_plan(
+    *,
+    items: Sequence[Item],
+    abouts: Sequence[About],
+    vocab: Vocabulary,
+    day: dt.date,
+    size: int = SIZE,
+) -> DayPlan:
+    """Every page's list of ``day``, built one page after another in an order drawn from the
+    day: each item already shown by an earlier list costs ``PLAN_WEIGHT`` per showing, so the
+    day's slots spread over the catalogue instead of piling on the items that fit most pages.
+    Deterministic for (items, pages, day), like each list."""
+    order = sorted(abouts, key=lambda a: (_jitter(day, "ordre-du-jour", a.key), a.key))
+    shown: Counter[str] = Counter()
+    lists: dict[str, tuple[About, tuple[str, ...]]] = {}
+    for about in order:
+        penalty = {key: PLAN_WEIGHT * count for key, count in shown.items()}
+        picks = feed_build(
+            items=items, about=about, vocab=vocab, day=day, size=size, exposure=penalty
+        )
+        keys = tuple(p.item.key for p in picks)
+        lists[about.key] = (about, keys)
+        shown.update(keys)
+    return DayPlan(lists=lists, shown=dict(shown))
 
 
 def share_unsought(picks: Sequence[Pick]) -> float:

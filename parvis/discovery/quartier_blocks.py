@@ -1,8 +1,10 @@
 """The quartier page's blocks drawn from the content app: first steps, story, places and map,
-procedures nearby, digital help, news (see ``parvis.discovery.blocks`` for the protocol)."""
+procedures nearby, digital help, news, city projects (see ``parvis.discovery.blocks`` for the
+protocol)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q
@@ -12,16 +14,20 @@ from django.utils import timezone
 
 from parvis.content.models import (
     ActualitePage,
+    CityProjectIndexPage,
+    CityProjectPage,
     FichePage,
     LieuKind,
     LieuPage,
     Quartier,
     RecitPage,
 )
+from parvis.content.models.projects import STATUS_ORDER
 from parvis.discovery.maps import map_quartier
 
 PLACES_SHOWN = 12
 NEWS_SHOWN = 4
+PROJECTS_SHOWN = 6
 
 
 def quartier_places(quartier: Quartier) -> list[LieuPage]:
@@ -135,6 +141,29 @@ class NewsBlock:
         return _render("discovery/blocks/_news.html", request, local=local, citywide=citywide)
 
 
+class ProjectsBlock:
+    """The city's projects in the quartier: under way first, then coming, then done."""
+
+    key = "discovery.projects"
+    order = 75
+
+    def render(self, *, quartier: Quartier, request: HttpRequest) -> str:
+        projects = list(
+            CityProjectPage.objects.live().public().filter(quartiers=quartier).order_by("title")
+        )
+        if not projects:
+            return ""
+        projects.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.start_date or dt.date.max))
+        index = CityProjectIndexPage.objects.live().public().first()
+        return _render(
+            "discovery/blocks/_projects.html",
+            request,
+            projects=projects[:PROJECTS_SHOWN],
+            index=index,
+            more=len(projects) > PROJECTS_SHOWN,
+        )
+
+
 BLOCKS = [
     FirstStepsBlock(),
     StoriesBlock(),
@@ -142,4 +171,5 @@ BLOCKS = [
     NearbyProceduresBlock(),
     DigitalHelpBlock(),
     NewsBlock(),
+    ProjectsBlock(),
 ]

@@ -13,10 +13,13 @@ class ListeningConfig(AppConfig):
 
         from parvis.core.notifications import outbox_transport_register
         from parvis.listening.roles import listening_roles_ensure
-        from parvis.listening.services import sms_deliver
+        from parvis.listening.services import sms_address, sms_configured, sms_deliver
 
-        # SMS replies go through core's outbox (leases, backoff) like emails.
-        outbox_transport_register(channel="sms", send=sms_deliver)
+        # SMS replies go through core's outbox (leases, backoff) like emails; other apps
+        # ("Mes données" codes) text a number through the same channel (core.sms_enqueue).
+        outbox_transport_register(
+            channel="sms", send=sms_deliver, address=sms_address, available=sms_configured
+        )
         post_migrate.connect(listening_roles_ensure, sender=self)
 
         from django.db.models.signals import post_delete, post_save

@@ -56,6 +56,13 @@ def follow_subject(question: FieldQuestion) -> str:
     return f"listening:{question.pk}"
 
 
+def follow_purpose(question: FieldQuestion) -> str:
+    """What the confirmation email says the address was given for."""
+    return _("savoir ce que la Ville aura fait après la question de terrain « %(code)s »") % {
+        "code": question.code
+    }
+
+
 # --- questions -------------------------------------------------------------------------------
 
 
@@ -151,6 +158,29 @@ def _sms_reply(*, hashed: str, number: str, provider: str, to_number: str, body:
         return
     _contact_keep(hashed=hashed, number=number, provider=provider, to_number=to_number)
     outbox_enqueue_text(channel="sms", recipient=sms_recipient(hashed), body=body, topic=TOPIC)
+
+
+def sms_configured() -> bool:
+    """Whether a provider is configured to send SMS (core's ``sms_available``)."""
+    return any(adapter.configured() for adapter in adapters().values())
+
+
+def sms_address(raw: str) -> str:
+    """core's SMS addresser (``sms_enqueue``): keep the number while a message is due to it,
+    and return the outbox's recipient for it (its hash, never the number)."""
+    number = phone_normalise(raw)
+    hashed = phone_hash(number)
+    contact = SmsContact.objects.filter(phone_hash=hashed).first()
+    if contact is not None:  # a reply is already due: keep its provider and sender
+        _contact_keep(
+            hashed=hashed, number=number, provider=contact.provider, to_number=contact.to_number
+        )
+    else:
+        adapter = next((a for a in adapters().values() if a.configured()), None)
+        _contact_keep(
+            hashed=hashed, number=number, provider=adapter.name if adapter else "", to_number=""
+        )
+    return sms_recipient(hashed)
 
 
 def _choices_hint(question: FieldQuestion) -> str:
@@ -388,7 +418,9 @@ def follow_request(
             email=email,
             defaults={"medium": OutcomeSubscription.Medium.EMAIL},
         )
-        address_confirmation_request(recipient=email, subject=follow_subject(question))
+        address_confirmation_request(
+            recipient=email, subject=follow_subject(question), purpose=follow_purpose(question)
+        )
         return subscription
     if phone:
         number = phone_normalise(phone)
@@ -492,6 +524,7 @@ def _followup_notify(followup: FollowUp) -> None:
                 context={"followup": followup, "question": question, "base_url": settings.BASE_URL},
                 topic=TOPIC,
                 confirm_for=follow_subject(question),
+                confirm_purpose=follow_purpose(question),
             )
         elif subscription.number:
             _sms_reply(

@@ -55,8 +55,8 @@ def export_lifetime() -> dt.timedelta:
 
 
 def sms_available() -> bool:
-    """Whether the outbox has an SMS channel (``notifications.sms_enqueue``) to send codes."""
-    return callable(getattr(notifications, "sms_enqueue", None))
+    """Whether the outbox's SMS channel can send codes (a provider is configured)."""
+    return notifications.sms_available()
 
 
 @transaction.atomic
@@ -92,7 +92,8 @@ def access_request(*, identity: Identity) -> tuple[AccessRequest, str]:
             "Votre code pour consulter vos données sur le site de la Ville : %(code)s "
             "(valable %(minutes)d minutes, une seule fois)."
         ) % {"code": code, "minutes": minutes}
-        # The SMS channel of the outbox (added with street listening); without it, no code.
+        # The outbox's SMS channel: the worker texts the code after the commit; the outbox
+        # keeps the number's hash, the number itself is kept only until the code is sent.
         notifications.sms_enqueue(recipient=identity.value, text=text, topic="mydata")
     return access, token
 

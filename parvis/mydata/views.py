@@ -218,6 +218,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
             "duree_de_conservation",
             "qui_peut_voir",
             "contributions_publiques_anonymisees",
+            "destinataires_externes",
         ]
     )
     for holder in holders():
@@ -232,6 +233,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
                     category.retention_text(),
                     str(category.audience),
                     "oui" if category.public_anonymised else "non",
+                    str(category.recipients),
                 ]
             )
     return response

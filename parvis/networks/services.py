@@ -170,9 +170,17 @@ def _group_store(
         template="networks/email/received",
         context={"group": group, "base_url": settings.BASE_URL},
         topic="networks",
-        confirm_for=group.confirmation_subject,  # typed by the proposer: confirm first
+        confirm_for=group.confirmation_subject,
+        confirm_purpose=_proposal_purpose(group),  # typed by the proposer: confirm first
     )
     return group
+
+
+def _proposal_purpose(group: Group) -> str:
+    """What the confirmation email says the address was given for."""
+    return _("proposer le groupe « %(name)s » à l'annuaire des groupes de la Ville") % {
+        "name": group.name
+    }
 
 
 def group_is_confirmed(group: Group) -> bool:
@@ -211,13 +219,14 @@ def group_moderate(*, group: Group, approve: bool, user: AbstractBaseUser, note:
     group.moderated_by = user
     group.save()
     _index_later(group)
-    if previous != group.status:
+    if previous != group.status and group.contact_email:  # erased: nobody to tell
         outbox_enqueue(
             recipient=group.contact_email,
             template="networks/email/moderated",
             context={"group": group, "base_url": settings.BASE_URL},
             topic="networks",
             confirm_for=group.confirmation_subject,
+            confirm_purpose=_proposal_purpose(group),
         )
     return group
 
@@ -241,6 +250,8 @@ def group_edit_link_request(*, group: Group, email: str) -> bool:
     The answer to the visitor is the same either way (it reveals no address). The link goes
     only to an address that confirmed it owns the group (the proposer's confirmation).
     """
+    if not group.contact_email:  # its contact erased their address ("Mes données")
+        return False
     if email.strip().lower() != group.contact_email.lower() or not group_is_confirmed(group):
         return False
     outbox_enqueue(
@@ -253,6 +264,7 @@ def group_edit_link_request(*, group: Group, email: str) -> bool:
         },
         topic="networks",
         confirm_for=group.confirmation_subject,
+        confirm_purpose=_proposal_purpose(group),
     )
     return True
 

@@ -72,8 +72,12 @@ class ReportsHolder:
                 legal_basis=LegalBasis.PUBLIC_TASK,
                 audience=gettext_lazy("Personne : seul le nombre de soutiens est publié"),
                 retention_rule=gettext_lazy(
-                    "une empreinte chiffrée de la connexion, qui ne permet pas de vous "
-                    "retrouver, conservée avec le signalement"
+                    "conservés avec le signalement. Un soutien ne garde qu'une empreinte "
+                    "chiffrée de l'adresse IP de connexion ; aucun courriel ni numéro n'est "
+                    "demandé. Cette adresse change et vous ne pouvez pas prouver qu'elle était "
+                    "la vôtre : « Mes données » ne peut donc ni retrouver ni effacer vos "
+                    "soutiens, et nous n'ajoutons pas de donnée pour le permettre ; seul leur "
+                    "nombre est publié"
                 ),
             ),
         ]

@@ -92,6 +92,8 @@ def _notify(report: Report, template: str, **context: object) -> None:
             },
             topic="reports",
             confirm_for=f"report:{report.pk}",  # typed by whoever filed it: confirm first
+            confirm_purpose=_("suivre le signalement n° %(pk)d (%(category)s)")
+            % {"pk": report.pk, "category": report.category.name},
         )
 
 

@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from parvis.audience.models import SearchDayCount
 from parvis.audience.selectors import audience_open_data, audience_weeks
 from parvis.audience.services import page_view_count
+from parvis.audience.tasks import audience_rollup_task
 from parvis.core.roles import AGENTS, EDITORS
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +45,9 @@ def test_dashboard_counts_the_page_views_residents_made(editor):
     for helpful in ("oui", "oui", "oui", "oui", "non"):
         vote = {"q": "piscine", "id": "fiche:x", "helpful": helpful}
         assert resident.post("/recherche/avis/", vote).status_code == 303
+    # Searches and votes are counted by the worker's scheduled job, not by the dashboard.
+    assert "xylophone" not in editor.get("/admin/frequentation/").content.decode()
+    audience_rollup_task.call()
     response = editor.get("/admin/frequentation/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -49,6 +55,21 @@ def test_dashboard_counts_the_page_views_residents_made(editor):
     assert "xylophone municipal introuvable" in html
     assert "80 %" in html
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_dashboard_writes_nothing(editor):
+    """A GET of the dashboard only reads: no row of the audience tables is written."""
+    Client(HTTP_USER_AGENT=BROWSER).get("/recherche/", {"q": "kiosque introuvable"})
+    with CaptureQueriesContext(connection) as queries:
+        assert editor.get("/admin/frequentation/", {"jours": "7"}).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "audience_" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert not SearchDayCount.objects.exists()
 
 
 def test_dashboard_is_for_editors_not_agents(settings):

@@ -18,6 +18,7 @@ from parvis.content.models.places import (
     OpeningException,
     OpeningRule,
 )
+from parvis.content.models.projects import CityProjectIndexPage, CityProjectPage, ProjectStatus
 from parvis.content.models.stories import (
     ActualiteIndexPage,
     ActualitePage,
@@ -30,6 +31,8 @@ __all__ = [
     "ActualiteIndexPage",
     "ActualitePage",
     "Audience",
+    "CityProjectIndexPage",
+    "CityProjectPage",
     "Commune",
     "DoorLink",
     "DoorPage",
@@ -45,6 +48,7 @@ __all__ = [
     "ParcoursIndexPage",
     "ParcoursPage",
     "ParcoursStep",
+    "ProjectStatus",
     "Quartier",
     "RecitIndexPage",
     "RecitPage",

@@ -16,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from parvis.content.answering import sentences
 from parvis.content.models.pages import TERM
 from parvis.content.models.urls import DefaultSiteUrlMixin
 
@@ -77,6 +78,27 @@ class DoorPage(DefaultSiteUrlMixin, Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.intro[:300]
+
+    answer_kind = "porte"
+
+    def answer_fields(self) -> dict[str, Any]:
+        """A door answers as its audience says it ("je viens d'arriver", "je visite Nantes"):
+        its audience's name and resident words are its other wordings, the contents it offers
+        (titles and notes) its body."""
+        audience = self.audience
+        alternatives = []
+        if audience is not None:
+            alternatives = [audience.name, *audience.resident_words.splitlines()]
+        offered = []
+        for link in self.door_links.select_related("target"):
+            if link.target is not None and link.target.live:
+                offered.extend([link.target.title, link.note])
+        return {
+            "alternatives": sentences(*alternatives),
+            "short_answer": self.intro,
+            "body": sentences(*offered),
+            "facets": {"audience": [audience.slug] if audience is not None else []},
+        }
 
 
 class DoorLink(Orderable):

@@ -96,6 +96,7 @@ class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         "content.ActualiteIndexPage",
         "content.StandardPage",
         "content.DoorPage",
+        "content.CityProjectIndexPage",
     ]
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import translation
+from wagtail.models import Locale
 
 from parvis.content.models import DoorPage
 
@@ -14,7 +15,8 @@ def test_the_demo_has_the_four_doors_each_for_its_audience():
     """Je m'installe, Je visite, J'entreprends, J'étudie exist, live, with their audience."""
     doors = {door.slug: door for door in DoorPage.objects.live().filter(locale__language_code="fr")}
     assert set(doors) == DOORS
-    assert all(doors[slug].audience is not None for slug in DOORS - {"j-etudie"})
+    assert all(doors[slug].audience is not None for slug in DOORS)
+    assert doors["j-etudie"].audience.slug == "etudiant"
 
 
 def test_a_door_shows_journeys_answers_places_and_stories(client):
@@ -44,3 +46,40 @@ def test_an_unpublished_target_disappears_from_its_door():
     first.unpublish()
     shown = [target.pk for _h, entries in door.sections() for target, _n in entries]
     assert first.pk not in shown
+
+
+def test_the_student_door_has_contents_for_students_in_french_and_english(client):
+    """J'étudie has its audience, contents tagged for it, and an English version under /en/."""
+    from parvis.content.models import Audience, FichePage
+
+    students = Audience.objects.get(slug="etudiant")
+    assert FichePage.objects.live().filter(audiences=students).count() >= 3
+    door = DoorPage.objects.live().filter(locale__language_code="fr").get(slug="j-etudie")
+    assert len(door.sections()) >= 3
+    english = door.get_translation(Locale.objects.get(language_code="en"))
+    assert english.live and english.url.startswith("/en/")
+    response = client.get(english.url)
+    assert response.status_code == 200 and "I am studying in Nantes" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("question", "door"),
+    [
+        ("je viens d'arriver à Nantes", "porte:je-m-installe"),
+        ("visiter Nantes", "porte:je-visite"),
+        ("je suis étudiant à Nantes", "porte:j-etudie"),
+    ],
+)
+def test_the_answer_engine_finds_the_door_of_a_resident_who_says_who_they_are(question, door):
+    """Doors are indexed: a question naming one's situation finds its door among the first."""
+    from parvis.answers.selectors import answer_query
+
+    found = [r.id for r in answer_query(query=question, semantic_search=False).results[:5]]
+    assert door in found, found
+
+
+def test_a_translated_door_is_not_a_second_french_answer():
+    """Only the French door is in the (French) index: its translation shares its slug."""
+    from parvis.answers.models import SearchDocument
+
+    assert SearchDocument.objects.filter(key__startswith="porte:").count() == len(DOORS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -10,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from wagtail.models import Page, Site
 
 from parvis.content.models import FicheIndexPage, FichePage, Service
 from parvis.conversation import errors
@@ -63,13 +67,52 @@ def conversation_assign(*, conversation: Conversation, agent: AgentProfile) -> C
     return conversation
 
 
+_LINK = re.compile(r"(?:https?://[^\s<>\"']+|(?<![\w/])/[\w\-./%]+/)")
+
+
+def cited_page(text: str) -> Page | None:
+    """The first live page of the portal a text links to (its full address, or its path):
+    what an agent's answer cites. Links elsewhere, and unknown paths, are not pages."""
+    own = urlsplit(settings.BASE_URL).netloc
+    roots = [site.root_page for site in Site.objects.select_related("root_page")]
+    hosts = {own} | {
+        f"{site.hostname}:{site.port}" if site.port not in (80, 443) else site.hostname
+        for site in Site.objects.all()
+    }
+    for link in _LINK.findall(text or ""):
+        parts = urlsplit(link.rstrip(".,;:!?)»"))
+        if parts.netloc and parts.netloc not in hosts:
+            continue
+        segments = [unquote(s) for s in parts.path.split("/") if s]
+        if segments and segments[0] in {code for code, _name in settings.LANGUAGES}:
+            segments = segments[1:]
+        if not segments:
+            continue
+        for root in roots:
+            for tree in [root, *root.get_translations()]:
+                url_path = tree.url_path + "/".join(segments) + "/"
+                page = Page.objects.live().public().filter(url_path=url_path).first()
+                if page is not None:
+                    return page
+    return None
+
+
 @transaction.atomic
 def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text: str) -> Message:
-    """The agent answers under their first name and role; the resident is told by email."""
+    """The agent answers under their first name and role; the resident is told by email.
+
+    A link in the answer to a page of the portal (a Fiche…) is recorded as the page the answer
+    cites: "Mes données" shows it as what the question led to."""
     text = clean_text(text)
     conversation = _locked_for(conversation, agent)
+    page = cited_page(text)
     message = Message.objects.create(
-        conversation=conversation, author=Message.Author.AGENT, agent=agent, text=text
+        conversation=conversation,
+        author=Message.Author.AGENT,
+        agent=agent,
+        text=text,
+        page=page,
+        page_role=Message.PageRole.CITED if page is not None else "",
     )
     conversation.status, conversation.waiting_since = Status.ANSWERED, None
     conversation.assigned_to = conversation.assigned_to or agent
@@ -88,6 +131,7 @@ def conversation_reply(*, conversation: Conversation, agent: AgentProfile, text:
                 },
                 topic="conversation",
                 confirm_for=f"conversation:{conversation.pk}",
+                confirm_purpose=_("être prévenu de la réponse d'un agent à une question"),
             )
     return message
 
@@ -180,6 +224,8 @@ def conversation_suggest_fiche(
     )
     parent.add_child(instance=fiche)
     fiche.save_revision(user=agent.user, log_action=True)
+    # The answer became this Fiche: recorded on the answer, whatever it cited before.
+    Message.objects.filter(pk=message.pk).update(page=fiche, page_role=Message.PageRole.DRAFTED)
     return fiche
 
 

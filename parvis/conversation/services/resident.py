@@ -357,7 +357,11 @@ def conversation_contact_set(
     conversation.contact_email, conversation.contact_phone = email, phone
     conversation.save(update_fields=["contact_email", "contact_phone", "updated_at"])
     if email:  # typed by the resident: only a confirmation goes there until it is followed
-        address_confirmation_request(recipient=email, subject=f"conversation:{conversation.pk}")
+        address_confirmation_request(
+            recipient=email,
+            subject=f"conversation:{conversation.pk}",
+            purpose=_("être prévenu de la réponse d'un agent à une question"),
+        )
     return conversation
 
 

@@ -144,3 +144,35 @@ def test_question_to_an_agent_emails_only_a_confirmation_until_confirmed(client)
     mail.outbox.clear()
     outbox_deliver()
     assert len(mail.outbox) == 1 and "Prenez rendez-vous" in mail.outbox[0].body
+
+
+def test_the_confirmation_says_what_the_address_was_given_for(client):
+    """The same confirmation serves reports, questions, group proposals and street-question
+    follow-ups: each says which, in the text and the HTML part."""
+    from parvis.listening.services import follow_request
+    from parvis.listening.tests.conftest import make_question
+    from parvis.networks.services import group_propose
+
+    _file_report(client, email="signale@example.org")
+    report = Report.objects.get(reporter_email="signale@example.org")
+    group_propose(
+        name="Chorale de Doulon",
+        description="On chante le jeudi.",
+        kind="collectif",
+        join_url="https://chorale.example.org/",
+        contact_email="chorale@example.org",
+    )
+    follow_request(question=make_question(code="BANC7"), email="suivi@example.org")
+    outbox_deliver()
+    said = {m.to[0]: (m.body, m.alternatives[0][0]) for m in mail.outbox}
+    expected = {
+        "signale@example.org": f"pour suivre le signalement n° {report.pk} (",
+        "chorale@example.org": "pour proposer le groupe « Chorale de Doulon » à l'annuaire",
+        "suivi@example.org": "pour savoir ce que la Ville aura fait après la question de "
+        "terrain « BANC7 »",
+    }
+    for address, words in expected.items():
+        text, html = said[address]
+        assert words in " ".join(text.split()), address
+        assert words.replace("'", "&#x27;") in " ".join(html.split()), address
+        assert "un signalement ou une question" not in text

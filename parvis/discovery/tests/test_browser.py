@@ -14,6 +14,11 @@ PATHS = [
     "/quartiers/centre-ville/",
     "/quartiers/bellevue-chantenay-sainte-anne/",
     "/quartiers/nantes-sud/",
+    "/quartiers/ile-de-nantes/",
+    "/projets/",
+    "/projets/?etat=done",
+    "/projets/grand-bellevue/",
+    "/projets/renovation-piscine-leo-lagrange/",
     "/en/quartiers/ile-de-nantes/",
     "/decouverte/mes-choix/",
     "/demarches/refaire-carte-identite/",
@@ -24,6 +29,7 @@ PATHS = [
     "/j-etudie/",
     "/en/",
     "/en/moving-to-nantes/",
+    "/en/studying-in-nantes/",
     "/en/journeys/settling-in-nantes/",
 ]
 

@@ -27,19 +27,10 @@ def demo_lists(django_db_setup, django_db_blocker):
 
 
 def test_every_page_type_of_the_demo_is_covered(demo_lists):
-    """Home, Fiches, Parcours, places, stories, news, doors and quartiers all get a list."""
+    """Every page type that shows a list (home, Fiches, doors, quartiers) is checked."""
     _vocab, lists = demo_lists
     kinds = {page.kind for page, _ in lists}
-    assert kinds == {
-        "accueil",
-        "fiche",
-        "parcours",
-        "lieu",
-        "recit",
-        "actualite",
-        "porte",
-        "quartier",
-    }
+    assert kinds == {"accueil", "fiche", "porte", "quartier"}
     assert all(len(picks) == SIZE for _page, picks in lists)
 
 
@@ -186,3 +177,57 @@ def test_a_sensitive_interest_is_ignored():
     with_choice = selectors.discovery_feed(about=about, day=DAY, preferences=chosen)
     without = selectors.discovery_feed(about=about, day=DAY)
     assert [p.item.key for p in with_choice] == [p.item.key for p in without]
+
+
+def test_every_page_of_the_demo_gets_its_list_from_the_days_plan():
+    """The plan sees each page as the page itself does (same facets), so no page falls back."""
+    items, vocab = selectors.catalogue(), selectors.vocabulary()
+    plan = selectors.plan_of_day(items=items, vocab=vocab, day=DAY)
+    for page in pages_evaluated():
+        planned = plan.lists.get(page.about.key)
+        assert planned is not None and planned[0] == page.about, page.title
+        picks = selectors.discovery_feed(about=page.about, day=DAY, items=items, vocab=vocab)
+        assert tuple(p.item.key for p in picks) == planned[1]
+
+
+def test_the_days_plan_spreads_the_slots_over_the_catalogue():
+    """Side by side on the demo: lists planned together show more of the catalogue, and more
+    evenly, than the same lists drawn each alone; each keeps its unsought third."""
+    from parvis.discovery.evaluation import _gini
+    from parvis.discovery.feed import day_plan, is_quality
+
+    items, vocab = selectors.catalogue(), selectors.vocabulary()
+    showable = [i.key for i in items if is_quality(i, DAY)]
+    abouts = selectors.site_abouts(items, vocab.quartiers)
+    alone = [
+        [p.item.key for p in feed_build(items=items, about=a, vocab=vocab, day=DAY)] for a in abouts
+    ]
+    plan = day_plan(items=items, abouts=abouts, vocab=vocab, day=DAY)
+    planned = [list(plan.lists[a.key][1]) for a in abouts]
+    by_key = {i.key: i for i in items}
+    for about, keys in zip(abouts, planned, strict=True):
+        unsought = [k for k in keys if is_unsought(by_key[k], about, vocab.sensitive)]
+        assert len(unsought) * 3 >= len(keys), about.key
+
+    def figures(lists: list[list[str]]) -> tuple[int, float]:
+        counts = dict.fromkeys(showable, 0)
+        for keys in lists:
+            for key in keys:
+                counts[key] += 1
+        return sum(1 for c in counts.values() if c), _gini(list(counts.values()))
+
+    (covered_alone, gini_alone), (covered_plan, gini_plan) = figures(alone), figures(planned)
+    assert covered_plan == len(showable) or covered_plan > covered_alone
+    assert gini_plan < gini_alone
+
+
+def test_a_planned_list_is_explained_in_the_readers_language():
+    """The plan keeps items, not sentences: the same list reads in French and in English."""
+    page = FichePage.objects.live().get(slug="refaire-carte-identite")
+    about = selectors.about_page(page)
+    with translation.override("fr"):
+        french = selectors.discovery_feed(about=about, day=DAY)
+    with translation.override("en"):
+        english = selectors.discovery_feed(about=about, day=DAY)
+    assert [p.item.key for p in french] == [p.item.key for p in english]
+    assert [p.reason for p in french] != [p.reason for p in english]

@@ -1,4 +1,5 @@
-"""Fixtures of "Mes données" tests: private files in a folder of their own, a texting channel."""
+"""Fixtures of "Mes données" tests: private files in a folder of their own, SMS sent through
+the outbox's SMS channel to the providers' loopback doubles (listening's fixtures)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.core import mail
 
-from parvis.core import notifications
 from parvis.core.models import OutboxMessage
+from parvis.core.notifications import outbox_deliver
+from parvis.listening.tests.conftest import providers, sms_settings
+from parvis.listening.tests.fakes import FakeProviders
 
 
 @pytest.fixture
@@ -30,24 +33,28 @@ def folders(settings, tmp_path):  # noqa: ANN001, ANN201 — pytest fixtures
 
 @dataclass
 class Texts:
-    """What the SMS channel was asked to send (the outbox has no SMS transport yet)."""
+    """What the providers' loopback doubles received through the outbox's SMS channel (the
+    worker's delivery, the real send protocols)."""
 
-    sent: list[tuple[str, str]] = field(default_factory=list)
+    providers: FakeProviders
+    delivered: list[tuple[str, str]] = field(default_factory=list)
+
+    def deliver(self) -> list[tuple[str, str]]:
+        """Run the outbox's delivery (what ``parvis worker`` does); every (number, text) sent."""
+        outbox_deliver()
+        sent = [(m["To"], m["Body"]) for m in self.providers.twilio]
+        sent += [(to, m["message"]) for m in self.providers.ovh for to in m["receivers"]]
+        self.delivered = sent
+        return sent
 
     def code_for(self, phone: str) -> str:
-        text = next(text for to, text in reversed(self.sent) if to == phone)
+        text = next(text for to, text in reversed(self.deliver()) if to == phone)
         return re.search(r"\b(\d{6})\b", text).group(1)
 
 
 @pytest.fixture
-def sms(monkeypatch):  # noqa: ANN001, ANN201
-    texts = Texts()
-
-    def sms_enqueue(*, recipient: str, text: str, topic: str) -> None:
-        texts.sent.append((recipient, text))
-
-    monkeypatch.setattr(notifications, "sms_enqueue", sms_enqueue, raising=False)
-    return texts
+def sms(sms_settings: FakeProviders) -> Texts:  # noqa: F811 — listening's fixture, imported
+    return Texts(providers=sms_settings)
 
 
 def link_from_outbox(recipient: str) -> str:
@@ -60,4 +67,4 @@ def link_from_outbox(recipient: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-__all__ = ["folders", "link_from_outbox", "mail", "sms"]
+__all__ = ["folders", "link_from_outbox", "mail", "providers", "sms", "sms_settings"]

@@ -11,6 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from parvis.core.models import OutboxMessage
+from parvis.listening.models import SmsContact
 from parvis.mydata.models import AccessRequest
 from parvis.mydata.tests.conftest import link_from_outbox
 from parvis.reports.tests.factories import make_report
@@ -55,6 +56,12 @@ def test_the_page_closes_30_minutes_after_the_link_was_used(client):
 def test_a_texted_code_works_once_and_within_30_minutes(client, sms):
     client.post("/mes-donnees/", {"identity": "06 12 34 56 78"})
     code = sms.code_for("+33612345678")
+    # Sent through the outbox's SMS channel: the outbox holds the number's hash, never the
+    # number, and the number kept for sending went once the code was sent.
+    message = OutboxMessage.objects.get(channel="sms", topic="mydata")
+    assert message.status == "sent" and message.recipient.startswith("sms:")
+    assert "612345678" not in message.recipient
+    assert not SmsContact.objects.exists()
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     refused = client.post("/mes-donnees/code/", {"code": wrong})
     assert refused.status_code == 200 and "pas le bon" in refused.content.decode()

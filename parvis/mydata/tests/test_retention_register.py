@@ -25,9 +25,15 @@ from parvis.core.models import (
 from parvis.core.personal_data import categories, holders
 from parvis.core.schedule import schedule_jobs
 from parvis.core.storage import private_storage
+from parvis.federation.models import Delivery
+from parvis.federation.services import city_actor
+from parvis.listening.models import FieldAnswer, OutcomeSubscription, SmsContact
+from parvis.listening.phones import phone_hash
+from parvis.listening.tests.conftest import make_question
 from parvis.mydata.models import AccessRequest, ExportArchive
 from parvis.mydata.personal_data import REQUEST_RETENTION_FACTOR
 from parvis.mydata.tasks import personal_data_purge_task
+from parvis.networks.models import Group
 from parvis.reports.models import Report
 from parvis.reports.tests.factories import make_report
 
@@ -141,6 +147,75 @@ def _export(age: dt.timedelta) -> Present:
     return lambda: ExportArchive.objects.filter(pk=e.pk).exists() and private_storage.exists(name)
 
 
+def _closed_question(age: dt.timedelta):  # noqa: ANN202 — a FieldQuestion
+    closes = timezone.now() - age
+    code = f"R{abs(hash(age)) % 10**8}"
+    return make_question(
+        code=code, opens_at=closes - dt.timedelta(days=10), closes_at=closes, status="closed"
+    )
+
+
+def _sms_answer(age: dt.timedelta) -> Present:
+    answer = FieldAnswer.objects.create(
+        question=_closed_question(age),
+        channel="sms",
+        choice=0,
+        phone_hash=phone_hash("+33600000001"),
+    )
+    return lambda: FieldAnswer.objects.get(pk=answer.pk).phone_hash != ""
+
+
+def _sms_contact(age: dt.timedelta) -> Present:
+    from parvis.listening.personal_data import ListeningHolder
+
+    keep = next(
+        c.retention for c in ListeningHolder().categories if c.key == "listening.sms_contact"
+    )
+    contact = SmsContact.objects.create(
+        phone_hash=str(age).ljust(64, "z")[:64],
+        number="+33600000002",
+        provider="twilio",
+        expires_at=timezone.now() - age + keep,
+    )
+    return lambda: SmsContact.objects.filter(pk=contact.pk).exists()
+
+
+def _subscription(age: dt.timedelta) -> Present:
+    subscription = OutcomeSubscription.objects.create(
+        question=_closed_question(dt.timedelta(days=1) + age / 1000),
+        medium="email",
+        email="suivi@example.test",
+        notified_at=timezone.now() - age,
+    )
+    return lambda: OutcomeSubscription.objects.filter(pk=subscription.pk).exists()
+
+
+def _group_contact(age: dt.timedelta) -> Present:
+    group = Group.objects.create(
+        name="Groupe refusé",
+        slug=f"refuse-{abs(hash(age)) % 10**8}",
+        description="Un groupe",
+        kind=Group.Kind.OTHER,
+        join_url="https://example.test/",
+        contact_email="proposant@example.test",
+        status=Group.Status.REJECTED,
+        moderated_at=timezone.now() - age,
+    )
+    return lambda: Group.objects.filter(pk=group.pk, contact_email__gt="").exists()
+
+
+def _delivery(age: dt.timedelta) -> Present:
+    delivery = Delivery.objects.create(
+        actor=city_actor(),
+        inbox="https://social.example.test/users/alice/inbox",
+        activity_id=f"https://ville.example.test/activities/{abs(hash(age))}",
+        activity={},
+        status=Delivery.Status.SENT,
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(created_at=timezone.now() - age)
+    return lambda: Delivery.objects.filter(pk=delivery.pk).exists()
+
+
 CASES: dict[str, Callable[[dt.timedelta], Present]] = {
     "core.outbox": _outbox,
     "core.confirmations": _confirmation,
@@ -153,6 +228,11 @@ CASES: dict[str, Callable[[dt.timedelta], Present]] = {
     "reports.reporter_email": _reporter_email,
     "mydata.access": _access_request,
     "mydata.exports": _export,
+    "listening.answers": _sms_answer,
+    "listening.sms_contact": _sms_contact,
+    "listening.subscriptions": _subscription,
+    "networks.contact": _group_contact,
+    "federation.followers": _delivery,
 }
 
 
@@ -219,6 +299,9 @@ def test_the_register_and_the_personal_data_page_are_generated_from_the_declarat
         row = next(r for r in rows if r["categorie"] == category.key)
         assert row["duree_de_conservation"] == category.retention_text()
         assert row["base_legale"] == str(category.legal_basis)
+        assert row["destinataires_externes"] == str(category.recipients)
+        if category.recipients:  # the SMS operator, a follower's server
+            assert str(category.recipients) in register, category.key
 
 
 def test_a_changed_retention_shows_on_the_pages_at_once(client, settings):
