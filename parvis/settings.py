@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Links of a page served under /en/ stay under /en/ (parvis.core.interface).
+    "parvis.core.interface.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the body: a door refuses it on its headers first.
     "parvis.core.writes.PublicWriteMiddleware",

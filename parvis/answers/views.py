@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
@@ -30,20 +31,22 @@ PER_PAGE = 10
 ADDRESS_COOKIE = "parvis_adresse"
 ADDRESS_COOKIE_AGE = 365 * 24 * 3600
 ADDRESS_MAX = 200
+# Labels of the search filters, in the visitor's language (the values of theme, audience,
+# quartier and commune are the editors' French names, marked lang="fr" in another interface).
 FACET_LABELS = {
-    "type": "Type",
-    "theme": "Thème",
-    "audience": "Public",
-    "quartier": "Quartier",
-    "commune": "Commune",
+    "type": pgettext_lazy("search filter", "Type"),
+    "theme": pgettext_lazy("search filter", "Thème"),
+    "audience": pgettext_lazy("search filter", "Public"),
+    "quartier": pgettext_lazy("search filter", "Quartier"),
+    "commune": pgettext_lazy("search filter", "Commune"),
 }
 TYPE_NAMES = {
-    "fiche": "Démarches",
-    "lieu": "Lieux",
-    "parcours": "Parcours",
-    "recit": "Récits",
-    "actualite": "Actualités",
-    "page": "Pages",
+    "fiche": pgettext_lazy("search result type", "Démarches"),
+    "lieu": pgettext_lazy("search result type", "Lieux"),
+    "parcours": pgettext_lazy("search result type", "Parcours"),
+    "recit": pgettext_lazy("search result type", "Récits"),
+    "actualite": pgettext_lazy("search result type", "Actualités"),
+    "page": pgettext_lazy("search result type", "Pages"),
     "knowledge": "Service-Public.fr",
 }
 
@@ -65,6 +68,8 @@ def _facets(counts: dict[str, dict[str, int]]) -> list[dict]:
         {
             "name": name,
             "label": FACET_LABELS[name],
+            # Type names are the interface's words; the other values are French names.
+            "translated": name == "type",
             "values": [(v, names[name].get(v, v), n) for v, n in counts[name].items()][:12],
         }
         for name in FACETS

@@ -184,3 +184,19 @@ def register_service_work_urls() -> list:
             name="service_work_move",
         )
     ]
+
+
+@hooks.register("before_serve_page")
+def serve_translation_in_interface_language(
+    page: Any, request: HttpRequest, serve_args: Any, serve_kwargs: Any
+) -> HttpResponse | None:
+    """A French page asked for under ``/en/`` that has a live English translation: go to the
+    translation (the visitor asked for English; untranslated pages are served as they are,
+    with the English interface)."""
+    from parvis.content.models.urls import translation_for_interface
+
+    translation = translation_for_interface(page)
+    if translation is None:
+        return None
+    url = translation.get_url(request)
+    return HttpResponseRedirect(url) if url and url != request.path else None

@@ -86,6 +86,7 @@ class Pick:
     item: Item
     reason: str
     unsought: bool
+    reason_term: str = ""  # the term's name quoted in ``reason``
 
 
 @dataclass(frozen=True)
@@ -153,34 +154,38 @@ def _first_name(slugs: Iterable[str], names: dict[str, str]) -> str:
     return known[0] if known else ""
 
 
-def reason_for(item: Item, about: About, vocab: Vocabulary, day: dt.date, unsought: bool) -> str:
-    """Why ``item`` is in the list, in a few words the reader understands."""
+def reason_for(
+    item: Item, about: About, vocab: Vocabulary, day: dt.date, unsought: bool
+) -> tuple[str, str]:
+    """Why ``item`` is in the list, in a few words the reader understands, and the name of the
+    term it quotes ("" when none): the editors' French name, marked as such in another
+    interface."""
     if _this_weekend(item.event_on, day):
-        return _("Ce week-end")
+        return _("Ce week-end"), ""
     if item.published_on is not None and 0 <= (day - item.published_on).days <= NEW_DAYS:
-        return _("Nouveau")
+        return _("Nouveau"), ""
     themes = item.themes - vocab.sensitive if not unsought else item.themes
     if not unsought:
         shared_quartier = _first_name(item.quartiers & about.quartiers, vocab.quartiers)
         if shared_quartier:
-            return _("Dans le quartier : %(name)s") % {"name": shared_quartier}
+            return _("Dans le quartier : %(name)s") % {"name": shared_quartier}, shared_quartier
         shared = _first_name(themes & about.themes, vocab.themes)
         if shared:
-            return _("Même thème : %(name)s") % {"name": shared}
+            return _("Même thème : %(name)s") % {"name": shared}, shared
     other_quartier = _first_name(item.quartiers - about.quartiers, vocab.quartiers)
     if other_quartier:
         if about.quartiers:
-            return _("Un autre quartier : %(name)s") % {"name": other_quartier}
-        return _("Un quartier : %(name)s") % {"name": other_quartier}
+            return _("Un autre quartier : %(name)s") % {"name": other_quartier}, other_quartier
+        return _("Un quartier : %(name)s") % {"name": other_quartier}, other_quartier
     other_theme = _first_name(themes - about.themes, vocab.themes)
     if other_theme:
         if about.themes:
-            return _("Autre thème : %(name)s") % {"name": other_theme}
-        return _("Thème : %(name)s") % {"name": other_theme}
+            return _("Autre thème : %(name)s") % {"name": other_theme}, other_theme
+        return _("Thème : %(name)s") % {"name": other_theme}, other_theme
     other_audience = _first_name(item.audiences - about.audiences, vocab.audiences)
     if other_audience:
-        return _("Pour un autre public : %(name)s") % {"name": other_audience}
-    return _("À découvrir")
+        return _("Pour un autre public : %(name)s") % {"name": other_audience}, other_audience
+    return _("À découvrir"), ""
 
 
 def _relevance(item: Item, about: About, sensitive: frozenset[str]) -> float:
@@ -309,7 +314,8 @@ def picks_explain(
     picks = []
     for item in chosen:
         flag = is_unsought(item, wanted, vocab.sensitive)
-        picks.append(Pick(item, reason_for(item, wanted, vocab, day, flag), flag))
+        reason, term = reason_for(item, wanted, vocab, day, flag)
+        picks.append(Pick(item, reason, flag, term))
     return picks
 
 

@@ -53,4 +53,4 @@ def get_item(mapping: dict, key: str) -> object:
 def answers_type(kind: str) -> str:
     from parvis.answers.views import TYPE_NAMES
 
-    return TYPE_NAMES.get(kind, kind)
+    return str(TYPE_NAMES.get(kind, kind))

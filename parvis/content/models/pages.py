@@ -188,6 +188,9 @@ def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
 class FicheIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     """All Fiches, grouped by theme, paginated."""
 
+    # The menu's name of the section where the page is not translated (see ``portal_nav``).
+    section_label = _("Vos démarches")
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -441,6 +444,7 @@ class FichePlace(Orderable):
 
 
 class ParcoursIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+    section_label = _("Parcours")
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

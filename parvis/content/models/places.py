@@ -64,6 +64,8 @@ class Weekday(models.IntegerChoices):
 class LieuIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     """All places, filterable by kind and quartier, with their status right now."""
 
+    section_label = _("Lieux et horaires")
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

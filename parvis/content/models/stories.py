@@ -31,6 +31,7 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class RecitIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+    section_label = _("Découvrir")
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -99,6 +100,7 @@ class RecitPage(DefaultSiteUrlMixin, Page):
 
 
 class ActualiteIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+    section_label = _("Actualités")
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from parvis.content.hours import format_hour
+from parvis.core.interface import content_language, original_addresses
 from parvis.core.published import published_memo
 from parvis.core.typography import french_spacing
 
@@ -78,7 +79,13 @@ def _menu_sections(site: Site, request: HttpRequest) -> list[tuple[str, str, str
             child = section
             if section.locale_id != active.pk:
                 child = section.get_translation_or_none(active) or section
-            sections.append((child.get_url(request), child.title, child.path))
+            # The specific class links in the reader's interface (DefaultSiteUrlMixin); an
+            # untranslated section is named by its translated label, not its French title.
+            specific = child.specific_deferred
+            title = child.title
+            if child.locale_id != active.pk:
+                title = getattr(specific, "section_label", None) or title
+            sections.append((specific.get_url(request), str(title), child.path))
         return sections
 
     return published_memo(("menu", site.pk, get_language()), build)
@@ -121,7 +128,11 @@ def legal_pages(context: template.Context) -> dict[str, Page]:
             p.slug: p for p in root.get_children().live().filter(slug__in=LEGAL_SLUGS.values())
         }
         # Each in the reader's language when it is translated.
-        return {key: found[slug].localized for key, slug in LEGAL_SLUGS.items() if slug in found}
+        return {
+            key: found[slug].localized.specific_deferred
+            for key, slug in LEGAL_SLUGS.items()
+            if slug in found
+        }
 
     return published_memo(("legal-pages", root.pk, get_language()), build)
 
@@ -135,7 +146,7 @@ def section_page(context: template.Context, model_name: str) -> Page | None:
 
     def build() -> Page | None:
         found = root.get_children().live().filter(content_type__model=model_name.lower()).first()
-        return found.localized if found is not None else None
+        return found.localized.specific_deferred if found is not None else None
 
     return published_memo(("section-page", root.pk, model_name.lower(), get_language()), build)
 
@@ -147,7 +158,7 @@ def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Pag
     if root is None:
         return []
     if not isinstance(page, Page):
-        return [root]
+        return [root.specific_deferred]
     if not page.path.startswith(root.path):  # an untranslated page shown under /en/
         root = _default_root(request) or root
     if not page.pk:  # a new page's preview
@@ -155,7 +166,8 @@ def breadcrumb_items(page: Page | None, request: HttpRequest | None) -> list[Pag
 
     def ancestors() -> list[Page]:
         found = page.get_ancestors().filter(depth__gte=root.depth)
-        return list(found.filter(path__startswith=root.path))
+        # Specific classes, so that each crumb links in the reader's interface.
+        return [a.specific_deferred for a in found.filter(path__startswith=root.path)]
 
     # The page itself as served (a preview shows its draft title), its ancestors as published.
     kept = published_memo(("breadcrumb", page.pk, root.pk), ancestors)
@@ -212,7 +224,8 @@ def _translation_url(page: Page, code: str, request: HttpRequest) -> str | None:
         locale = Locale.objects.filter(language_code=code).first()
         translation = page.get_translation_or_none(locale) if locale else None
         if translation is not None and translation.pk != page.pk and translation.live:
-            return translation.get_url(request)
+            with original_addresses():  # the translation's own address, not the interface's
+                return translation.get_url(request)
         return None
 
     return published_memo(("translation-url", page.pk, code, request.get_host()), build)
@@ -241,6 +254,29 @@ def language_links(context: template.Context, request: HttpRequest) -> list[dict
             }
         )
     return links
+
+
+@register.inclusion_tag("components/_language_notice.html", takes_context=True)
+def language_notice(context: template.Context) -> dict[str, Any]:
+    """The one-line notice above a page shown in the default language (French) to a visitor
+    of another interface (``/en/…``), with its French address."""
+    page = context.get("page")
+    if not isinstance(page, Page) or content_language(page) == get_language():
+        return {}
+    with original_addresses():
+        url = page.get_url(context.get("request"))
+    return {"original_url": url}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """The page's own full address for ``rel="canonical"``: a French page shown under ``/en/``
+    is the French page (the English interface around it adds no content of its own)."""
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return ""
+    with original_addresses():
+        return page.get_full_url(context.get("request")) or ""
 
 
 @register.filter(is_safe=True)
