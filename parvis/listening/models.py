@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.content.models.coordinates import latitude_field, longitude_field
+
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Z0-9]{2,12}$", _("De 2 à 12 lettres majuscules ou chiffres, sans espace.")
 )
@@ -56,22 +58,8 @@ class FieldQuestion(models.Model):
         verbose_name=_("lieu"),
     )
     address = models.CharField(_("adresse"), max_length=250, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     quartier = models.ForeignKey(
         "content.Quartier",
         null=True,

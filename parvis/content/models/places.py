@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
@@ -20,6 +19,7 @@ from wagtail.search import index
 
 from parvis.content import hours
 from parvis.content.answering import sentences
+from parvis.content.models.coordinates import latitude_field, longitude_field
 from parvis.content.models.pages import (
     OPENING_EXCEPTION,
     OPENING_RULE,
@@ -118,22 +118,8 @@ class LieuPage(DefaultSiteUrlMixin, Page):
         verbose_name=_("commune servie"),
         help_text=_("La commune dont ce lieu est l'équipement. Vide : un lieu de la Métropole."),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     email = models.EmailField(_("adresse électronique"), blank=True)
     accessibility = models.TextField(_("accessibilité"), blank=True)

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
 from django.utils import translation
@@ -29,6 +28,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences
+from parvis.content.models.coordinates import latitude_field, longitude_field
 from parvis.content.models.pages import TERM, LocaleFallbackMixin, paginate
 from parvis.content.models.urls import DefaultSiteUrlMixin
 
@@ -104,22 +104,8 @@ class CityProjectPage(DefaultSiteUrlMixin, Page):
         verbose_name=_("lieu"),
         help_text=_("Un lieu de la ville concerné par le projet, s'il y en a un."),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     more_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
