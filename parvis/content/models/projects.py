@@ -53,6 +53,8 @@ STATUS_ORDER = {ProjectStatus.IN_PROGRESS: 0, ProjectStatus.PLANNED: 1, ProjectS
 
 class CityProjectIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
+    # The menu's label in another language while the section is not translated.
+    section_label = _("Projets urbains")
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["content.HomePage"]

@@ -161,6 +161,12 @@ def test_menu_sections_have_english_titles(client):
     for french in ("Démarches", "Lieux", "Récits", "Actualités", "Parcours"):
         assert f">{french}<" not in menu
     assert ">Your procedures<" in menu and ">Places and opening hours<" in menu
+    # Every section's French title, whatever sections a site has (city projects came later).
+    from wagtail.models import Site
+
+    home = Site.objects.get(is_default_site=True).root_page
+    for section in home.get_children().live().in_menu():
+        assert f">{section.title}<" not in menu, section.title
 
 
 def test_localize_path_keeps_other_addresses():
