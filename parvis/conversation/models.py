@@ -144,7 +144,10 @@ class Message(models.Model):
     page = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    page_role = models.CharField(max_length=8, choices=PageRole.choices, blank=True)
+    # A database default too: rows written without it (older code, data migrations) are valid.
+    page_role = models.CharField(
+        max_length=8, choices=PageRole.choices, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='message',
             name='page_role',
-            field=models.CharField(blank=True, choices=[('cited', 'page citée'), ('drafted', 'fiche rédigée à partir de la réponse')], max_length=8),
+            field=models.CharField(blank=True, choices=[('cited', 'page citée'), ('drafted', 'fiche rédigée à partir de la réponse')], db_default='', default='', max_length=8),
         ),
         migrations.RunPython(drafted_fiches_linked, migrations.RunPython.noop),
     ]

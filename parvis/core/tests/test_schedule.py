@@ -49,6 +49,7 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.core.tasks.task_results_purge_task",
         "parvis.answers.tasks.answers_embed_task",
         "parvis.answers.tasks.query_logs_purge_task",
+        "parvis.answers.tasks.phrasings_from_feedback_task",
         "parvis.conversation.tasks.conversations_purge_task",
         "parvis.certification.tasks.log_check_task",
         "parvis.listening.tasks.sms_contacts_expire_task",
