@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
-import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -32,8 +30,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,11 +39,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parvis.core.errors import ParvisError
+from parvis.core.leases import backoff, due_rows_claim
 from parvis.core.models import AddressConfirmation, OutboxMessage
 
 logger = logging.getLogger(__name__)
 ALERTS_TOPIC = "alerts"
-MAX_BACKOFF = timedelta(hours=6)
 _SALT = "parvis.core.address-confirmation"
 
 
@@ -311,28 +309,18 @@ def _delivery_queued() -> None:
 
 def outbox_backoff(attempts: int) -> timedelta:
     """Delay before the next attempt after ``attempts`` failures: doubling, jittered, capped."""
-    base = timedelta(seconds=settings.PARVIS_OUTBOX_RETRY_SECONDS) * (2 ** max(0, attempts - 1))
-    return min(MAX_BACKOFF, base) * random.uniform(0.5, 1.0)  # noqa: S311 — spreading retries
+    return backoff(attempts, first=timedelta(seconds=settings.PARVIS_OUTBOX_RETRY_SECONDS))
 
 
 def outbox_claim(*, limit: int = 100, now: datetime | None = None) -> list[OutboxMessage]:
     """Take up to ``limit`` due messages for this caller, each under a lease; one transaction."""
-    now = now or timezone.now()
-    token = secrets.token_hex(16)
-    lease = now + timedelta(seconds=settings.PARVIS_OUTBOX_LEASE_SECONDS)
-    due = (
-        Q(status=OutboxMessage.Status.PENDING)
-        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    claimed = due_rows_claim(
+        OutboxMessage,
+        pending=OutboxMessage.Status.PENDING,
+        limit=limit,
+        now=now or timezone.now(),
     )
-    with transaction.atomic():
-        candidates = OutboxMessage.objects.filter(due).order_by("created_at")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
-        # The same condition again: a row another worker claimed meanwhile is not taken twice.
-        OutboxMessage.objects.filter(due, pk__in=ids).update(claimed_until=lease, claim_token=token)
-    return list(OutboxMessage.objects.filter(claim_token=token).order_by("created_at"))
+    return list(claimed)
 
 
 def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:

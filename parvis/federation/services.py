@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -21,12 +20,13 @@ from urllib.parse import urldefrag, urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from parvis.content.models import Quartier
 from parvis.core.errors import ParvisError
+from parvis.core.leases import backoff, due_rows_claim
 from parvis.federation import activities
 from parvis.federation.models import Actor, Delivery, Follower, Publication, RemoteKey
 from parvis.federation.remote import ACCEPT, ACTIVITY_JSON, RemoteError, http_get_json, http_post
@@ -42,7 +42,6 @@ from parvis.federation.signatures import (
 )
 
 logger = logging.getLogger(__name__)
-MAX_BACKOFF = timedelta(hours=6)
 KEY_CACHE = timedelta(days=1)
 _KEY_SALT = b"parvis.federation.actor-key"
 
@@ -463,29 +462,15 @@ def _delivery_soon() -> None:
 
 def delivery_backoff(attempts: int) -> timedelta:
     """Delay before the next attempt after ``attempts`` failures: doubling, jittered, capped."""
-    base = timedelta(seconds=settings.PARVIS_FEDERATION_RETRY_SECONDS) * (2 ** max(0, attempts - 1))
-    return min(MAX_BACKOFF, base) * random.uniform(0.5, 1.0)  # noqa: S311 — spreading retries
+    return backoff(attempts, first=timedelta(seconds=settings.PARVIS_FEDERATION_RETRY_SECONDS))
 
 
 def deliveries_claim(*, limit: int = 50, now: datetime | None = None) -> list[Delivery]:
     """Take up to ``limit`` due deliveries for this caller, each under a lease; one transaction."""
-    now = now or timezone.now()
-    token = secrets.token_hex(16)
-    lease = now + timedelta(seconds=settings.PARVIS_OUTBOX_LEASE_SECONDS)
-    due = (
-        Q(status=Delivery.Status.PENDING)
-        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    claimed = due_rows_claim(
+        Delivery, pending=Delivery.Status.PENDING, limit=limit, now=now or timezone.now()
     )
-    with transaction.atomic():
-        candidates = Delivery.objects.filter(due).order_by("created_at")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
-        Delivery.objects.filter(due, pk__in=ids).update(claimed_until=lease, claim_token=token)
-    return list(
-        Delivery.objects.filter(claim_token=token).select_related("actor").order_by("created_at")
-    )
+    return list(claimed.select_related("actor"))
 
 
 def deliveries_send(*, limit: int = 50) -> tuple[int, int]:
