@@ -90,10 +90,18 @@ def _on_post_delete(sender: type, instance: Any, **_kwargs: Any) -> None:
 
 
 def media_digests_connect() -> None:
-    """Hash every image and document at upload (any model: Wagtail's or a custom one)."""
-    pre_save.connect(_on_pre_save, dispatch_uid="certification_media_pre")
-    post_save.connect(_on_post_save, dispatch_uid="certification_media_post")
-    post_delete.connect(_on_post_delete, dispatch_uid="certification_media_delete")
+    """Hash every image and document at upload (the configured models, Wagtail's or custom).
+
+    The handlers are connected to those two models only: other models' saves never reach them.
+    """
+    for kind, model in _models().items():
+        pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"certification_media_pre_{kind}")
+        post_save.connect(
+            _on_post_save, sender=model, dispatch_uid=f"certification_media_post_{kind}"
+        )
+        post_delete.connect(
+            _on_post_delete, sender=model, dispatch_uid=f"certification_media_delete_{kind}"
+        )
 
 
 def media_digest_compute(*, kind: str, object_id: int) -> str | None:

@@ -122,3 +122,19 @@ def test_deleting_an_image_forgets_its_digest():
     pk = image.pk
     image.delete()
     assert not MediaDigest.objects.filter(kind="image", object_id=pk).exists()
+
+
+def test_only_image_and_document_saves_reach_the_digest_handlers():
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    from parvis.certification import media
+
+    def receivers(signal, sender) -> set:  # noqa: ANN001
+        return {id(r) for r in signal._live_receivers(sender)[0]}
+
+    handlers = {id(media._on_pre_save), id(media._on_post_save), id(media._on_post_delete)}
+    for signal in (pre_save, post_save, post_delete):
+        assert not handlers & receivers(signal, MediaDigest)
+        assert not handlers & receivers(signal, LogEntry)
+    assert id(media._on_pre_save) in receivers(pre_save, get_image_model())
+    assert id(media._on_post_save) in receivers(post_save, get_document_model())
