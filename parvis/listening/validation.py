@@ -55,6 +55,13 @@ def question_validate(question: FieldQuestion) -> None:
                 _("Une réponse ne peut pas être un simple nombre : on répond par son numéro.")
             )
         question.choices = choices
+    if question.project_id is not None:
+        from parvis.content.models import CityProjectPage
+
+        if not CityProjectPage.objects.filter(pk=question.project_id).exists():
+            errors.setdefault("project", []).append(
+                _("Choisissez un projet de la ville (une page de la rubrique Projets).")
+            )
     if question.opens_at and question.closes_at and question.closes_at <= question.opens_at:
         errors.setdefault("closes_at", []).append(_("La clôture doit venir après l'ouverture."))
     if errors:

@@ -7,7 +7,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+)
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -66,7 +72,7 @@ class FieldQuestionViewSet(SnippetViewSet):
                     FieldPanel("address"),
                     FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
                     FieldPanel("quartier"),
-                    FieldPanel("project"),
+                    PageChooserPanel("project", "content.CityProjectPage"),
                 ],
                 heading=_("Où"),
             ),
