@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -323,6 +324,21 @@ def outbox_claim(*, limit: int = 100, now: datetime | None = None) -> list[Outbo
     return list(claimed)
 
 
+def outbox_message_id(pk: int, created_at: datetime, domain: str) -> str:
+    """The Message-ID header of an outbox message, the same at every attempt.
+
+    Delivery is at least once: a worker killed after the mail server accepted a message but
+    before "sent" was committed leaves its claim to expire, and another worker sends it again.
+    Both copies then carry this one Message-ID, which receivers deduplicate on.
+    """
+    stamp = created_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"<parvis.{stamp}.{pk}@{domain}>"
+
+
+def _message_domain() -> str:
+    return urlsplit(settings.BASE_URL).hostname or "localhost"
+
+
 def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:
     """Send due messages, oldest first; returns (sent, failed). Safe to run concurrently."""
     sent = failed = 0
@@ -342,7 +358,14 @@ def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:
                 sent += 1
                 _outbox_sent(message)
             continue
-        email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.recipient])
+        email = EmailMultiAlternatives(
+            message.subject,
+            message.body_text,
+            to=[message.recipient],
+            headers={
+                "Message-ID": outbox_message_id(message.pk, message.created_at, _message_domain())
+            },
+        )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
         try:

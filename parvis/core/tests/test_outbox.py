@@ -128,6 +128,35 @@ def test_claimed_message_is_left_to_its_worker_until_the_lease_expires(settings)
         assert outbox_deliver() == (1, 0)
 
 
+def test_a_message_sent_again_after_its_lease_expired_keeps_its_message_id(settings):
+    """A worker killed between the mail server's acceptance and the commit of "sent": its
+    lease expires and another worker sends the message again, under the same Message-ID, so
+    that the receiver sees one message (delivery is at least once, deduplicated)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PARVIS_OUTBOX_LEASE_SECONDS = 300
+    settings.BASE_URL = "https://ville.example"
+    first, other = _queue("A"), _queue("B")
+    assert outbox_deliver() == (2, 0)
+    # What a worker killed after sending leaves: its claim, and nothing recorded as sent.
+    OutboxMessage.objects.update(
+        status=OutboxMessage.Status.PENDING,
+        sent_at=None,
+        claimed_until=timezone.now() + timedelta(seconds=300),
+        claim_token="killed-worker",
+    )
+    assert outbox_deliver() == (0, 0)  # its lease still runs
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert outbox_deliver() == (2, 0)
+    ids = [sent.extra_headers["Message-ID"] for sent in mail.outbox]
+    assert [sent.to for sent in mail.outbox] == [["a@example.test"]] * 4
+    assert ids[0] == ids[2] and ids[1] == ids[3]  # each message's copies: one Message-ID
+    assert ids[0] != ids[1]
+    assert ids[0].endswith("@ville.example>")
+    assert str(first.pk) in ids[0] and str(other.pk) in ids[1]
+    message = mail.outbox[0].message()
+    assert message["Message-ID"] == ids[0]  # the header on the wire, not Django's random one
+
+
 def test_mail_server_is_talked_to_outside_any_transaction(settings, monkeypatch):
     """Delivery holds no database transaction while the mail server answers."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
