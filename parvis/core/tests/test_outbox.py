@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import locmem
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -155,6 +156,35 @@ def test_a_message_sent_again_after_its_lease_expired_keeps_its_message_id(setti
     assert str(first.pk) in ids[0] and str(other.pk) in ids[1]
     message = mail.outbox[0].message()
     assert message["Message-ID"] == ids[0]  # the header on the wire, not Django's random one
+
+
+class SlowMailServer(locmem.EmailBackend):
+    """A mail server that takes 40 s (of the test's frozen clock) to accept each message."""
+
+    clock: time_machine.Traveller | None = None
+
+    def send_messages(self, messages: list) -> int:
+        SlowMailServer.clock.shift(timedelta(seconds=40))
+        return super().send_messages(messages)
+
+
+def test_a_worker_gives_back_what_it_cannot_send_before_its_lease_runs_out(settings):
+    """A batch outlasting its lease would be claimed again, and sent twice, by another worker:
+    the worker stops while a send still fits in its lease, and gives the rest back at once."""
+    settings.EMAIL_BACKEND = f"{__name__}.SlowMailServer"
+    settings.PARVIS_OUTBOX_LEASE_SECONDS = 300
+    settings.EMAIL_TIMEOUT = 30
+    for n in range(10):
+        _queue(str(n))
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        SlowMailServer.clock = clock
+        # Sends start at 0, 40… 240 s (60 s of lease left); at 280 s a send could outlast it.
+        assert outbox_deliver() == (7, 0)
+        left = OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
+        assert left.count() == 3
+        assert not left.filter(claimed_until__isnull=False).exists()  # given back
+        assert outbox_deliver() == (3, 0)  # the next run, without waiting for the lease
+    assert sorted(m.subject for m in mail.outbox) == sorted(f"Bonjour {n}" for n in range(10))
 
 
 def test_mail_server_is_talked_to_outside_any_transaction(settings, monkeypatch):
