@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -323,10 +324,50 @@ def outbox_claim(*, limit: int = 100, now: datetime | None = None) -> list[Outbo
     return list(claimed)
 
 
+def outbox_message_id(pk: int, created_at: datetime, domain: str) -> str:
+    """The Message-ID header of an outbox message, the same at every attempt.
+
+    Delivery is at least once: a worker killed after the mail server accepted a message but
+    before "sent" was committed leaves its claim to expire, and another worker sends it again.
+    Both copies then carry this one Message-ID, which receivers deduplicate on.
+    """
+    stamp = created_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"<parvis.{stamp}.{pk}@{domain}>"
+
+
+def _message_domain() -> str:
+    return urlsplit(settings.BASE_URL).hostname or "localhost"
+
+
+def _lease_too_short(message: OutboxMessage) -> bool:
+    """Whether this worker's claim on ``message`` may run out during one more send (at most
+    ``EMAIL_TIMEOUT``): past its lease another worker takes the message and sends it too."""
+    left = message.claimed_until - timezone.now() if message.claimed_until else timedelta(0)
+    return left < timedelta(seconds=settings.EMAIL_TIMEOUT)
+
+
+def _outbox_release(messages: list[OutboxMessage]) -> None:
+    """Give back claimed messages not sent yet: the next run takes them at once."""
+    with transaction.atomic():
+        for message in messages:
+            OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token).update(
+                claimed_until=None, claim_token=""
+            )
+
+
 def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:
-    """Send due messages, oldest first; returns (sent, failed). Safe to run concurrently."""
+    """Send due messages, oldest first; returns (sent, failed). Safe to run concurrently.
+
+    A run claims up to ``limit`` messages under one lease; with a slow mail server it stops
+    before that lease could run out mid-send and gives the rest back, so that no message is
+    sent by two workers (unless this one dies mid-send: see ``outbox_message_id``).
+    """
     sent = failed = 0
-    for message in outbox_claim(limit=limit):
+    claimed = outbox_claim(limit=limit)
+    for position, message in enumerate(claimed):
+        if position and _lease_too_short(message):
+            _outbox_release(claimed[position:])
+            break
         if message.channel != OutboxMessage.Channel.EMAIL:
             transport = _TRANSPORTS.get(message.channel)
             try:
@@ -342,7 +383,14 @@ def outbox_deliver(*, limit: int = 100) -> tuple[int, int]:
                 sent += 1
                 _outbox_sent(message)
             continue
-        email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.recipient])
+        email = EmailMultiAlternatives(
+            message.subject,
+            message.body_text,
+            to=[message.recipient],
+            headers={
+                "Message-ID": outbox_message_id(message.pk, message.created_at, _message_domain())
+            },
+        )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
         try:

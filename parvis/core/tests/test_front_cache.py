@@ -123,6 +123,15 @@ def test_plain_http_is_sent_to_https(front: Front) -> None:
     assert response.headers["Location"].startswith("https://127.0.0.1")
 
 
+def test_parvis_gets_the_host_the_client_asked_for_with_its_port(front: Front) -> None:
+    """nginx forwards Host as the client sent it, port included: what a fediverse server
+    signed (its inbox POSTs sign ``host``) and the addresses Parvis builds from it hold on a
+    non-standard port too."""
+    response = front.get("/robots.txt")
+    assert response.status_code == 200
+    assert f"Sitemap: {front.base}/sitemap.xml" in response.text  # https://127.0.0.1:<port>
+
+
 def test_anonymous_pages_are_served_from_the_front_cache(front: Front) -> None:
     first = front.get("/lieux/")
     assert first.status_code == 200

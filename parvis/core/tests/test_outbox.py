@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import locmem
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -126,6 +127,64 @@ def test_claimed_message_is_left_to_its_worker_until_the_lease_expires(settings)
     assert outbox_deliver() == (0, 0)
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         assert outbox_deliver() == (1, 0)
+
+
+def test_a_message_sent_again_after_its_lease_expired_keeps_its_message_id(settings):
+    """A worker killed between the mail server's acceptance and the commit of "sent": its
+    lease expires and another worker sends the message again, under the same Message-ID, so
+    that the receiver sees one message (delivery is at least once, deduplicated)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PARVIS_OUTBOX_LEASE_SECONDS = 300
+    settings.BASE_URL = "https://ville.example"
+    first, other = _queue("A"), _queue("B")
+    assert outbox_deliver() == (2, 0)
+    # What a worker killed after sending leaves: its claim, and nothing recorded as sent.
+    OutboxMessage.objects.update(
+        status=OutboxMessage.Status.PENDING,
+        sent_at=None,
+        claimed_until=timezone.now() + timedelta(seconds=300),
+        claim_token="killed-worker",
+    )
+    assert outbox_deliver() == (0, 0)  # its lease still runs
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert outbox_deliver() == (2, 0)
+    ids = [sent.extra_headers["Message-ID"] for sent in mail.outbox]
+    assert [sent.to for sent in mail.outbox] == [["a@example.test"]] * 4
+    assert ids[0] == ids[2] and ids[1] == ids[3]  # each message's copies: one Message-ID
+    assert ids[0] != ids[1]
+    assert ids[0].endswith("@ville.example>")
+    assert str(first.pk) in ids[0] and str(other.pk) in ids[1]
+    message = mail.outbox[0].message()
+    assert message["Message-ID"] == ids[0]  # the header on the wire, not Django's random one
+
+
+class SlowMailServer(locmem.EmailBackend):
+    """A mail server that takes 40 s (of the test's frozen clock) to accept each message."""
+
+    clock: time_machine.Traveller | None = None
+
+    def send_messages(self, messages: list) -> int:
+        SlowMailServer.clock.shift(timedelta(seconds=40))
+        return super().send_messages(messages)
+
+
+def test_a_worker_gives_back_what_it_cannot_send_before_its_lease_runs_out(settings):
+    """A batch outlasting its lease would be claimed again, and sent twice, by another worker:
+    the worker stops while a send still fits in its lease, and gives the rest back at once."""
+    settings.EMAIL_BACKEND = f"{__name__}.SlowMailServer"
+    settings.PARVIS_OUTBOX_LEASE_SECONDS = 300
+    settings.EMAIL_TIMEOUT = 30
+    for n in range(10):
+        _queue(str(n))
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        SlowMailServer.clock = clock
+        # Sends start at 0, 40… 240 s (60 s of lease left); at 280 s a send could outlast it.
+        assert outbox_deliver() == (7, 0)
+        left = OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
+        assert left.count() == 3
+        assert not left.filter(claimed_until__isnull=False).exists()  # given back
+        assert outbox_deliver() == (3, 0)  # the next run, without waiting for the lease
+    assert sorted(m.subject for m in mail.outbox) == sorted(f"Bonjour {n}" for n in range(10))
 
 
 def test_mail_server_is_talked_to_outside_any_transaction(settings, monkeypatch):
