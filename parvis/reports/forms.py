@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier
+from parvis.core.widgets import DataNamesSelect
 from parvis.reports.models import Category
 from parvis.reports.photos import ACCEPT_ATTRIBUTE
 from parvis.reports.selectors import categories_active, categories_grouped
@@ -39,6 +40,7 @@ class PlaceForm(forms.Form):
         label=_("Quartier (facultatif)"),
         required=False,
         empty_label=_("Je ne sais pas"),
+        widget=DataNamesSelect,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
