@@ -14,6 +14,7 @@ from parvis.core import views as core_views
 from parvis.federation import views as federation_views
 from parvis.listening import urls as listening_urls
 from parvis.mydata.urls import register_urlpatterns as data_register_urls
+from parvis.screens import views as screens_views
 from parvis.staff import oidc as staff_oidc
 from parvis.staff import views as staff_views
 
@@ -55,6 +56,8 @@ urlpatterns += i18n_patterns(
     path("code-source/", core_views.source_code, name="source_code"),
     path("signalements/", include("parvis.reports.urls")),
     path("questions/", include("parvis.listening.results_urls")),
+    # The screens' prefix; each screen's display (/ecran/<slug>/) is French only, above.
+    path("ecran/", screens_views.screen_index, name="screens_index"),
     path("", include("parvis.listening.urls")),
     path("", include("parvis.discovery.urls")),
     path("assistant/", include("parvis.conversation.urls")),

@@ -30,14 +30,6 @@ class AgentQuestionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
 
-    def add_error(self, field: str | None, error: object) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:  # tie each error to its field for screen readers
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
-                )
-
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
 

@@ -128,9 +128,16 @@ def content_language(obj: Any) -> str:
     return _locales.get().get(locale_id) or settings.LANGUAGE_CODE
 
 
-def lang_attribute(obj: Any) -> str:
-    """`` lang="fr"`` when ``obj``'s words are not in the language being served, else ""."""
+def foreign_language(obj: Any) -> str | None:
+    """The language ``obj``'s words are written in when it is not the one being served, else
+    None (a quartier's name under /en/: "fr")."""
     language = content_language(obj)
     if language == (translation.get_language() or settings.LANGUAGE_CODE):
-        return ""
-    return f' lang="{language}"'
+        return None
+    return language
+
+
+def lang_attribute(obj: Any) -> str:
+    """`` lang="fr"`` when ``obj``'s words are not in the language being served, else ""."""
+    language = foreign_language(obj)
+    return f' lang="{language}"' if language else ""

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from parvis.core.errors import ParvisError
 from parvis.core.leases import backoff, due_rows_claim
 from parvis.core.models import AddressConfirmation, OutboxMessage
+from parvis.core.text import render_plain_text
 
 logger = logging.getLogger(__name__)
 ALERTS_TOPIC = "alerts"
@@ -109,7 +110,7 @@ class ConfirmationInvalid(ParvisError):
 
 
 def _render(template: str, context: dict[str, object]) -> tuple[str, str, str]:
-    text = render_to_string(f"{template}.txt", context)
+    text = render_plain_text(f"{template}.txt", context)
     subject_line, _newline, body = text.partition("\n")
     try:
         html = render_to_string(f"{template}.html", context)

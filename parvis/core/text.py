@@ -1,9 +1,14 @@
-"""Plain-text helpers: stored rich text as text, decimal numbers typed by people, XML-safe text."""
+"""Plain-text helpers: stored rich text as text, decimal numbers typed by people, XML-safe text,
+plain-text templates rendered without HTML escaping."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+
+from django.template import Context
+from django.template.loader import get_template
 
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|div|tr)>|<br\s*/?>", re.IGNORECASE)
@@ -30,3 +35,13 @@ def is_ascii_number(value: str) -> bool:
 def xml_safe(value: str) -> str:
     """``value`` without the characters XML 1.0 cannot carry."""
     return _XML_INVALID.sub("", value)
+
+
+def render_plain_text(template_name: str, context: Mapping[str, object] | None = None) -> str:
+    """``template_name`` (a ``.txt`` template: an email, a README) rendered with HTML escaping
+    off: in plain text, "L'Atelier & Co" must arrive as typed, not as ``L&#x27;Atelier &amp; Co``.
+
+    The engine's autoescape stays on for HTML; only this rendering turns it off, whatever the
+    template says, so a new ``.txt`` template cannot forget it."""
+    template = get_template(template_name).template
+    return template.render(Context(dict(context or {}), autoescape=False))

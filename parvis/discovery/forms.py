@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier, Theme
+from parvis.core.widgets import DataNamesCheckboxes, DataNamesSelect
 
 
 class PreferencesForm(forms.Form):
@@ -14,12 +15,12 @@ class PreferencesForm(forms.Form):
     quartier = forms.ChoiceField(
         label=_("Votre quartier"),
         required=False,
-        widget=forms.Select(attrs={"class": "pv-field__select"}),
+        widget=DataNamesSelect(attrs={"class": "pv-field__select"}),
     )
     interests = forms.MultipleChoiceField(
         label=_("Vos centres d'intérêt"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DataNamesCheckboxes,
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 

@@ -112,11 +112,29 @@ class Shape:
 
 @dataclass(frozen=True)
 class Marker:
+    """A place (a numbered blue disc) or a city project (a lettered dark diamond): told apart
+    by shape and symbol, not by colour alone."""
+
     number: int
     x: float
     y: float
     title: str
     url: str
+    kind: str = "place"  # place | project
+
+    @property
+    def symbol(self) -> str:
+        """What the marker shows: a place's number, a project's letter (A, B…)."""
+        if self.kind == "project" and self.number <= 26:
+            return chr(ord("A") + self.number - 1)
+        return str(self.number)
+
+    @property
+    def diamond(self) -> str:
+        """The points of a project's diamond around (x, y)."""
+        x, y, r = self.x, self.y, 13
+        corners = ((x, y - r), (x + r, y), (x, y + r), (x - r, y))
+        return " ".join(f"{round(cx, 1)},{round(cy, 1)}" for cx, cy in corners)
 
 
 @dataclass(frozen=True)
@@ -126,21 +144,41 @@ class SvgMap:
     shapes: list[Shape]
     markers: list[Marker]
 
+    @property
+    def projects(self) -> list[Marker]:
+        """The city projects' markers, for the map's legend."""
+        return [m for m in self.markers if m.kind == "project"]
+
 
 def _centroid(ring: Sequence[Point]) -> Point:
     return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
 
 
-def map_quartier(*, outline: Any, places: Sequence[tuple[str, str, Point]]) -> SvgMap | None:
-    """A quartier's outline and numbered markers for ``places`` (title, url, point)."""
+def map_quartier(
+    *,
+    outline: Any,
+    places: Sequence[tuple[str, str, Point]],
+    projects: Sequence[tuple[str, str, Point]] = (),
+) -> SvgMap | None:
+    """A quartier's outline, numbered markers for ``places`` and lettered ones for the city's
+    ``projects`` (title, url, point each). A project whose point lies outside the outline is
+    left off: it is drawn on the map of the quartier where it is."""
     rings = outline_rings(outline)
-    projection = Projection.fit([p for ring in rings for p in ring] + [p[2] for p in places])
+    if rings:
+        projects = [p for p in projects if point_in_rings(p[2], rings)]
+    projection = Projection.fit(
+        [p for ring in rings for p in ring] + [p[2] for p in (*places, *projects)]
+    )
     if projection is None:
         return None
     shapes = [Shape(points=projection.path(ring), current=True) for ring in rings]
     markers = [
         Marker(number, *projection.xy(point), title=title, url=url)
         for number, (title, url, point) in enumerate(places, start=1)
+    ]
+    markers += [
+        Marker(number, *projection.xy(point), title=title, url=url, kind="project")
+        for number, (title, url, point) in enumerate(projects, start=1)
     ]
     return SvgMap(WIDTH, round(projection.height, 1), shapes, markers)
 

@@ -75,9 +75,16 @@ class PlacesBlock:
     def render(self, *, quartier: Quartier, request: HttpRequest) -> str:
         places = quartier_places(quartier)
         located = [p for p in places if p.latitude is not None and p.longitude is not None]
+        projects = (
+            CityProjectPage.objects.live()
+            .public()
+            .filter(quartiers=quartier, latitude__isnull=False, longitude__isnull=False)
+            .order_by("title")
+        )
         svg = map_quartier(
             outline=quartier.outline,
             places=[(p.title, p.url, (float(p.longitude), float(p.latitude))) for p in located],
+            projects=[(p.title, p.url, (float(p.longitude), float(p.latitude))) for p in projects],
         )
         numbers = {p.pk: n for n, p in enumerate(located, start=1)}
         rows = [(numbers.get(p.pk), p) for p in places[:PLACES_SHOWN]]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier
+from parvis.core.widgets import DataNamesSelect
 from parvis.listening.models import FieldAnswer, FieldQuestion
 from parvis.listening.phones import PhoneInvalid, phone_is_mobile, phone_normalise
 from parvis.listening.services import REMARK_MAX
@@ -52,6 +53,7 @@ class AnswerForm(forms.Form):
         queryset=Quartier.objects.order_by("name"),
         required=False,
         empty_label=_("— je préfère ne pas le dire —"),
+        widget=DataNamesSelect,
     )
     age_band = forms.ChoiceField(
         label=_("Votre âge (facultatif)"),

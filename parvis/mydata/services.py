@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from parvis.core.personal_data import (
     export_rows,
 )
 from parvis.core.storage import files_delete_on_commit, private_storage
+from parvis.core.text import render_plain_text
 from parvis.mydata.errors import LINK_INVALID, AccessInvalid, ExportGone
 from parvis.mydata.models import AccessRequest, ExportArchive
 
@@ -184,7 +184,7 @@ def export_zip(*, identity: Identity, now: dt.datetime) -> bytes:
                 "retention": category.retention_text() if category else "",
             }
         )
-    readme = render_to_string(
+    readme = render_plain_text(
         "mydata/export_readme.txt",
         {"files": files, "now": now, "days": settings.PARVIS_MYDATA_EXPORT_DAYS},
     )

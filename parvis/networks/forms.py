@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier, Theme
+from parvis.core.widgets import DataNamesCheckboxes
 from parvis.networks.models import Feed, Group
 from parvis.networks.services import MAX_FEEDS, FeedInput
 
@@ -31,13 +32,13 @@ class GroupForm(forms.Form):
         label=_("Quartiers"),
         queryset=Quartier.objects.filter(live=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DataNamesCheckboxes,
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Thèmes"),
         queryset=Theme.objects.filter(live=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DataNamesCheckboxes,
     )
     feeds = forms.CharField(
         label=_("Agendas et flux publics (facultatif)"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.forms.boundfield import BoundWidget
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parvis.content.models import Quartier
+from parvis.core.widgets import DataNamesSelect
 from parvis.reports.models import Category
 from parvis.reports.photos import ACCEPT_ATTRIBUTE
 from parvis.reports.selectors import categories_active, categories_grouped
@@ -38,6 +40,7 @@ class PlaceForm(forms.Form):
         label=_("Quartier (facultatif)"),
         required=False,
         empty_label=_("Je ne sais pas"),
+        widget=DataNamesSelect,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -51,6 +54,15 @@ class PlaceForm(forms.Form):
         self.fields["address"].widget.attrs.update(
             {"data-address-complete": reverse("address_complete"), "autocomplete": "off"}
         )
+
+    def category_groups(self) -> list[tuple[str, list[BoundWidget]]]:
+        """The category radios under their group's heading, with Django's own ids
+        (``id_category_<group>_<n>``): the error summary links to the first one."""
+        radios = iter(self["category"].subwidgets)
+        return [
+            (group, [next(radios) for _choice in choices])
+            for group, choices in self.fields["category"].choices
+        ]
 
     def clean(self) -> dict[str, object]:
         data = super().clean()

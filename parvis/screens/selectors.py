@@ -53,6 +53,11 @@ class Slide:
         return mark_safe(svg)  # noqa: S308 — segno's SVG; the only text is our escaped title
 
 
+def screens_active() -> QuerySet[Screen]:
+    """The screens in service, by name, with their quartier (the /ecran/ page lists them)."""
+    return Screen.objects.filter(active=True).select_related("quartier").order_by("name", "pk")
+
+
 def screen_get_active(*, slug: str) -> Screen | None:
     return Screen.objects.filter(slug=slug[:60], active=True).select_related("quartier").first()
 

@@ -1,4 +1,5 @@
-"""``/ecran/<slug>/``: a screen's full-screen display, one slide per request.
+"""``/ecran/``: what the city's screens are, and the list of those in service (French and
+English). ``/ecran/<slug>/``: a screen's full-screen display, one slide per request.
 
 Without JavaScript the page refreshes itself to the next slide (``<meta http-equiv=refresh>`` to
 ``?slide=N+1``, inside ``<noscript>``). With JavaScript, ``screen.js`` fetches the slides as
@@ -16,7 +17,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from parvis.screens.selectors import screen_get_active, screen_slides
+from parvis.screens.selectors import screen_get_active, screen_slides, screens_active
 from parvis.screens.services import screen_check_in
 
 
@@ -26,6 +27,12 @@ def _index(value: str, total: int) -> int:
     except ValueError:
         number = 0
     return number % total if total else 0
+
+
+def screen_index(request: HttpRequest) -> HttpResponse:
+    """``/ecran/``: the screens' prefix explained, with a link to each screen in service."""
+    context = {"screens": screens_active(), "sms_number": settings.PARVIS_SMS_NUMBER}
+    return render(request, "screens/index.html", context)
 
 
 @never_cache

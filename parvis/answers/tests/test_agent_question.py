@@ -70,8 +70,11 @@ def test_bad_input_is_a_form_error_tied_to_its_field(client, data: dict, field: 
     response = _post(client, **data)
     html = response.content.decode()
     assert response.status_code == 400
-    assert f'aria-describedby="id_{field}-error"' in html
-    assert f'id="id_{field}-error"' in html
+    # The shared field template ties the error to its control (Django's own ids).
+    control = re.search(rf'<(?:input|textarea)[^>]*name="{field}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in control
+    assert f'aria-describedby="id_{field}_error"' in control
+    assert re.search(rf'<p class="pv-field__error" id="id_{field}_error">[^<]+</p>', html)
     assert not Conversation.objects.exists()
 
 

@@ -3,6 +3,7 @@ content is marked as French, and labels are in English."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import deque
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import escape
 
 from parvis.core.interface import interface_in, localize_path
 
@@ -202,3 +204,72 @@ def test_mark_term_escapes_and_marks_only_in_another_interface():
         assert mark_term("Theme: <b>", "<b>") == 'Theme: <span lang="fr">&lt;b&gt;</span>'
         assert mark_term("New", "") == "New"
     assert mark_term("Thème : État civil", "État civil") == "Thème : État civil"
+
+
+def _french_names_marked(html: str, names: list[str], tag: str) -> list[str]:
+    """The ``<tag …>name`` elements of ``html`` showing one of ``names``, each as its opening
+    tag; used to check that every one is marked ``lang="fr"``."""
+    found = []
+    for name in names:
+        pattern = rf"<{tag}\b[^>]*>(?:<input[^>]*>\s*)?{re.escape(escape(name))}</{tag}>"
+        found += [m.group(0).split(">", 1)[0] for m in re.finditer(pattern, html)]
+    return found
+
+
+def test_french_data_names_are_marked_french_in_the_english_interface(client):
+    """Under /en/, the city's data shown in the English interface is marked French: quartier
+    options and checkboxes, service names on /engagements/, question texts on /questions/,
+    and the <title> of a page named by them. The French interface marks none of them."""
+    from django.utils import timezone
+
+    from parvis.content.models import Quartier, Service
+    from parvis.listening.models import FieldQuestion
+
+    Service.objects.create(
+        name="Service des essais", slug="essais-en", commitment_report_ack_days=2
+    )
+    now = timezone.now()
+    question = FieldQuestion.objects.create(
+        code="LANG1",
+        text="Une piste cyclable rue de Strasbourg",
+        kind=FieldQuestion.Kind.YES_NO,
+        service=Service.objects.get(slug="deplacements"),
+        lead_name="Léa",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=10),
+        status=FieldQuestion.Status.PUBLISHED,
+    )
+    quartiers = list(Quartier.objects.filter(live=True).values_list("name", flat=True))
+    quartier = Quartier.objects.filter(live=True).first()
+    unmarked = {}
+    for path, tag in (
+        ("/signalements/nouveau/", "option"),
+        ("/lieux/", "option"),
+        ("/questions/", "option"),
+        ("/decouverte/mes-choix/", "option"),
+        ("/groupes/proposer/", "label"),
+    ):
+        english = client.get("/en" + path).content.decode()
+        tags = _french_names_marked(english, quartiers, tag)
+        assert tags, path  # the page shows quartier names
+        unmarked[path] = [t for t in tags if 'lang="fr"' not in t]
+        french = client.get(path).content.decode()
+        assert not any('lang="fr"' in t for t in _french_names_marked(french, quartiers, tag))
+    assert all(not found for found in unmarked.values()), unmarked
+
+    engagements = client.get("/en/engagements/").content.decode()
+    assert re.search(r'<h2 id="svc-\d+" lang="fr">Service des essais</h2>', engagements)
+    text = escape(question.text)
+    listing = client.get("/en/questions/").content.decode()
+    assert re.search(
+        rf'<h2 class="pv-card__title" lang="fr"><a [^>]*>{re.escape(text)}</a>', listing
+    )
+    detail = client.get(f"/en/questions/{question.code}/").content.decode()
+    assert f'<title lang="fr">{text} — ' in detail
+    assert f'<h1 class="pv-title" lang="fr">{text}</h1>' in detail
+    page = client.get(f"/en/quartiers/{quartier.slug}/").content.decode()
+    assert f'<title lang="fr">{escape(quartier.name)} — ' in page
+    # Pages named in the interface's own words keep an unmarked title.
+    assert "<title>" in engagements and "<title>" in listing
+    french = client.get(f"/questions/{question.code}/").content.decode()
+    assert f"<title>{text} — " in french and f'<h1 class="pv-title">{text}</h1>' in french

@@ -72,3 +72,41 @@ def test_a_block_with_nothing_to_say_adds_no_empty_heading():
     rendered = blocks_render(quartier=quartier, request=request)
     assert all("Les lieux du quartier" not in html for html in rendered)
     assert all("Premiers pas" not in html for html in rendered)
+
+
+def test_city_projects_with_a_point_are_drawn_as_lettered_diamonds_with_a_legend(client):
+    """A city project placed in the quartier is a dark lettered diamond on the map, a link to
+    its page, told from the numbered places by its shape; the legend lists it by its letter.
+    A project placed outside the quartier's outline is not drawn there."""
+    from decimal import Decimal
+
+    from parvis.content.models import CityProjectPage
+
+    quartier = Quartier.objects.get(slug="centre-ville")
+    placed = list(
+        CityProjectPage.objects.live()
+        .filter(quartiers=quartier, latitude__isnull=False)
+        .order_by("title")
+    )
+    assert placed  # the demo places "Place de la Petite-Hollande" in the centre
+    html = client.get("/quartiers/centre-ville/").content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    diamonds = re.findall(
+        r'<a href="([^"]+)" aria-label="Projet ([A-Z]) : [^"]+" '
+        r'class="pv-map__marker pv-map__marker--project">\s*<title>[^<]+</title>\s*'
+        r"<polygon points=\"[^\"]+\"/>",
+        svg,
+    )
+    assert [url for url, _ in diamonds] == [p.url for p in placed]
+    assert [letter for _, letter in diamonds] == [chr(65 + i) for i in range(len(placed))]
+    legend = html[html.index('class="pv-map__legend"') :].split("</div>", 1)[0]
+    for (url, letter), project in zip(diamonds, placed, strict=True):
+        assert f'<li>{letter}. <a href="{url}">{project.title}</a></li>' in legend
+    # The same project moved outside the outline leaves the map and the legend.
+    project = placed[0]
+    project.latitude, project.longitude = Decimal("47.3"), Decimal("-1.4")  # north-east
+    project.save_revision().publish()
+    html = client.get("/quartiers/centre-ville/").content.decode()
+    assert project.url not in html[html.index("<svg") : html.index("</svg>")]
+    if len(placed) == 1:
+        assert 'class="pv-map__legend"' not in html

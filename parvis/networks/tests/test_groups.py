@@ -257,3 +257,14 @@ def test_directory_pages_by_quartier_and_theme_with_empty_states(client, make_gr
         make_group(name=f"Groupe {n:02d}")
     page2 = client.get("/groupes/?page=2").content.decode()
     assert "Page 2 sur 2" in page2
+
+
+def test_plain_text_emails_carry_apostrophes_and_ampersands_as_typed(client, doulon) -> None:
+    # Plain-text emails are not HTML: "L'Atelier & Co" must not arrive as "L&#x27;Atelier &amp; Co".
+    client.post("/groupes/proposer/", _proposal(name="L'Atelier & Co", quartiers=[doulon.pk]))
+    held = OutboxMessage.objects.get(topic="networks")
+    assert "« L'Atelier & Co »" in held.subject
+    assert "« L'Atelier & Co »" in held.body_text
+    assert "&#x27;" not in held.body_text and "&amp;" not in held.body_text
+    confirmation = OutboxMessage.objects.get(topic="confirmation")
+    assert "« L'Atelier & Co »" in confirmation.body_text

@@ -50,7 +50,7 @@ def test_a_report_says_what_goes_public_and_shows_its_steps(portal_url, browser,
 
     page.goto(portal_url + "/signalements/nouveau/")
     assert "Par exemple" in _described_by(page, "#id_address")
-    page.check("#cat-nid-de-poule")
+    page.get_by_label("Nid-de-poule, chaussée abîmée").check()
     page.click("text=Indiquer des coordonnées GPS")
     page.fill("#id_lat", "47.2184")
     page.fill("#id_long", "-1.5536")

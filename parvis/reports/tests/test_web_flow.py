@@ -42,6 +42,20 @@ def test_step_one_without_place_explains_what_is_missing(client):
     assert re.search(r'<input[^>]*aria-describedby="[^"]*id_address_error[^"]*"', body)
 
 
+def test_the_error_summary_link_lands_on_the_first_category_radio(client):
+    """Without a category, the summary's link points at the first radio of the list (the
+    group of radios has no id of its own), and the choice made is kept checked."""
+    response = client.get("/signalements/nouveau/", {"address": "3 rue Crébillon"})
+    body = response.content.decode()
+    anchor = re.search(r'<a href="#([^"]+)">Type de problème', body).group(1)
+    radios = re.findall(r'<input type="radio" name="category"[^>]*>', body)
+    assert radios and f'id="{anchor}"' in radios[0]
+    assert all("required" in radio and "aria-invalid" in radio for radio in radios)
+    chosen = client.get("/signalements/nouveau/", {"category": "tag", "lat": "47.2"})
+    checked = re.findall(r'<input type="radio" name="category"[^>]*checked[^>]*>', chosen.text)
+    assert len(checked) == 1 and 'value="tag"' in checked[0]
+
+
 def test_step_two_shows_nearby_open_reports_to_support(client):
     """Step 2 lists open reports of the same category nearby with a support button."""
     other = make_report(latitude=47.2184, longitude=-1.5536)

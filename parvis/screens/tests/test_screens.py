@@ -156,3 +156,25 @@ def test_demo_screens_are_created_once():
     assert screens_demo_load() == 2
     assert screens_demo_load() == 0
     assert Client().get("/ecran/hotel-de-ville/").status_code == 200
+
+
+def test_the_screens_prefix_is_a_page_listing_the_screens_in_service(client) -> None:
+    """/ecran/ explains the screens and links each one in service; /en/ecran/ says it in
+    English, the French-only displays linked as French."""
+    _screen()
+    Screen.objects.create(name="Mairie de Doulon", slug="mairie-doulon", active=False)
+    response = client.get("/ecran/")
+    assert response.status_code == 200
+    page = _text(response.content)
+    assert '<h1 class="pv-title">Les écrans de la Ville</h1>' in page
+    assert '<a href="/ecran/place-royale/" hreflang="fr">Place Royale</a>' in page
+    assert "/ecran/mairie-doulon/" not in page  # out of service
+    english = _text(client.get("/en/ecran/").content)
+    assert '<html lang="en">' in english and "The city’s screens" in english
+    assert '<a href="/ecran/place-royale/" hreflang="fr" lang="fr">Place Royale</a>' in english
+    assert 'href="/en/questions/"' in english
+
+
+def test_the_screens_page_says_when_none_is_in_service(client) -> None:
+    page = _text(client.get("/ecran/").content)
+    assert "Aucun écran n'est en service pour le moment." in page
