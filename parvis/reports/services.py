@@ -383,6 +383,8 @@ def report_create(
     # network call) and removed again if nothing ends up referring to them.
     stored_photos = _photos_upload(photos)
 
+    created: list[Report] = []
+
     def produce() -> StoredResponse:
         report = _store(
             category=category,
@@ -398,6 +400,7 @@ def report_create(
             channel=channel,
             place_later=place_later,
         )
+        created.append(report)
         return StoredResponse(201, "report", json.dumps({"report": report.pk}).encode())
 
     try:
@@ -407,6 +410,8 @@ def report_create(
         raise
     if stored.replayed:
         _photos_discard(stored_photos)
+    if created and not stored.replayed:  # committed just now: no need to read it back
+        return created[0], False
     report = Report.objects.get(pk=json.loads(stored.body)["report"])
     return report, stored.replayed
 
