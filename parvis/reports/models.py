@@ -165,6 +165,9 @@ class Report(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     support_count = models.PositiveIntegerField(default=0)
+    # Filed through the API with its placing left to the worker (services.report_place):
+    # quartier, commune, nearest address and the commune's service are not known yet.
+    placement_pending = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,7 +191,14 @@ class Report(models.Model):
                 name="report_has_location",
             ),
         ]
-        indexes = [models.Index(fields=["category", "status", "hidden"])]
+        indexes = [
+            models.Index(fields=["category", "status", "hidden"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(placement_pending=True),
+                name="report_placement_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category.name}"

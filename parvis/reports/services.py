@@ -6,6 +6,7 @@ transaction, so a committed change never loses its email and a rolled-back one s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -110,6 +111,7 @@ def _store(
     photos: Sequence[_StoredPhoto],
     attributes: dict[str, object],
     channel: str,
+    place_later: bool = False,
 ) -> Report:
     service = report_route(category=category, commune=commune)
     report = Report.objects.create(
@@ -124,6 +126,7 @@ def _store(
         reporter_email=(email or "").strip(),
         channel=channel,
         attributes=attributes,
+        placement_pending=place_later,
     )
     for stored in photos:
         Photo.objects.create(
@@ -137,6 +140,18 @@ def _store(
         )
     ReportUpdate.objects.create(report=report, status=report.status, public=True)
     _notify(report, "reports/email/received")
+    if place_later:
+        # Committed with the report (the task queue is in this database): placing it, and
+        # telling the service it is routed to, cannot be lost, only delayed.
+        from parvis.reports.tasks import report_place_task
+
+        report_place_task.enqueue(report_id=report.pk)
+    else:
+        _notify_service(report, service)
+    return report
+
+
+def _notify_service(report: Report, service: Service) -> None:
     if service.live and service.email:  # the published address only
         outbox_enqueue(
             recipient=service.email,
@@ -144,7 +159,6 @@ def _store(
             context={"report": report, "base_url": settings.BASE_URL},
             topic="reports",
         )
-    return report
 
 
 def report_route(*, category: Category, commune: Commune | None) -> Service:
@@ -195,6 +209,68 @@ def report_locate(
         commune_at(position),
         address,
     )
+
+
+def report_place(*, report_id: int) -> bool:
+    """Place a report filed with ``place_later``: its quartier and commune from its position (or
+    its position from its address), the nearest address when it has none, the service of its
+    commune; then tell that service. Runs on the worker; False if there was nothing to do.
+
+    The address engine is asked outside any transaction; the report is then updated under a
+    row lock, once (a second run, or the periodic sweep, finds it placed and does nothing).
+    """
+    report = Report.objects.filter(pk=report_id, placement_pending=True).first()
+    if report is None:
+        return False
+    located = report_locate(
+        latitude=report.latitude,
+        longitude=report.longitude,
+        address=report.address,
+        quartier=report.quartier,
+    )
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update()
+            .select_related("category__service")
+            .filter(pk=report_id, placement_pending=True)
+            .first()
+        )
+        if report is None:
+            return False
+        service = report_route(category=report.category, commune=located.commune)
+        report.latitude, report.longitude = located.latitude, located.longitude
+        report.address = located.address.strip()[:250]
+        report.quartier, report.commune, report.service = (
+            located.quartier,
+            located.commune,
+            service,
+        )
+        report.placement_pending = False
+        report.save(
+            update_fields=[
+                "latitude",
+                "longitude",
+                "address",
+                "quartier",
+                "commune",
+                "service",
+                "placement_pending",
+                "updated_at",
+            ]
+        )
+        _notify_service(report, service)
+    return True
+
+
+def reports_place_pending(*, older_than: dt.timedelta = dt.timedelta(minutes=1)) -> int:
+    """Place the reports whose placing task never ran to the end (a worker died); how many."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Report.objects.filter(placement_pending=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return sum(report_place(report_id=pk) for pk in ids)
 
 
 @dataclass(frozen=True)
@@ -261,11 +337,16 @@ def report_create(
     idempotency_key: str | None = None,
     idempotency_scope: str = "",
     channel: str = Report.Channel.WEB,
+    place_later: bool = False,
 ) -> tuple[Report, bool]:
     """File a report and queue its notifications; returns (report, replayed).
 
     With the same key (or, without a key, the same content within 24 h) from the same scope, a
     retry returns the first report and creates nothing.
+
+    ``place_later`` (the APIs): the request stores the report as sent (position or address,
+    the category's service) and acknowledges it; the worker places it (``report_place``:
+    address engine, quartier, commune, the commune's service and its email) after the commit.
     """
     _report_check(category=category, description=description, email=email)
     _location_check(latitude, longitude, address)
@@ -289,15 +370,20 @@ def report_create(
 
     # The position from the address, and its quartier and commune (a Redis round-trip, before
     # the transaction; not part of the fingerprint: a retry is the same report).
-    located = report_locate(
-        latitude=latitude, longitude=longitude, address=address, quartier=quartier
-    )
+    if place_later:
+        located = Located(latitude, longitude, quartier, None, address)
+    else:
+        located = report_locate(
+            latitude=latitude, longitude=longitude, address=address, quartier=quartier
+        )
     latitude, longitude, quartier = located.latitude, located.longitude, located.quartier
     address = located.address
 
     # Photos are written to storage before the transaction (on object storage a write is a
     # network call) and removed again if nothing ends up referring to them.
     stored_photos = _photos_upload(photos)
+
+    created: list[Report] = []
 
     def produce() -> StoredResponse:
         report = _store(
@@ -312,7 +398,9 @@ def report_create(
             photos=stored_photos,
             attributes=attributes or {},
             channel=channel,
+            place_later=place_later,
         )
+        created.append(report)
         return StoredResponse(201, "report", json.dumps({"report": report.pk}).encode())
 
     try:
@@ -322,6 +410,8 @@ def report_create(
         raise
     if stored.replayed:
         _photos_discard(stored_photos)
+    if created and not stored.replayed:  # committed just now: no need to read it back
+        return created[0], False
     report = Report.objects.get(pk=json.loads(stored.body)["report"])
     return report, stored.replayed
 

@@ -60,6 +60,7 @@ def test_every_background_job_is_declared_in_the_schedule():
         "parvis.audience.tasks.audience_purge_task",
         "parvis.federation.tasks.federation_deliver_task",
         "parvis.federation.tasks.federation_deliveries_purge_task",
+        "parvis.reports.tasks.reports_place_pending_task",
     }
 
 

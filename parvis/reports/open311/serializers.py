@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
@@ -39,8 +41,12 @@ ATTRIBUTES = [
 ]
 
 
-def _dt(value: object) -> str:
-    return timezone.localtime(value).isoformat(timespec="seconds")  # type: ignore[arg-type]
+def _dt(value: object, tz: dt.tzinfo | None = None) -> str:
+    """An aware datetime in local time, W3C format (``tz``: the current zone, looked up once
+    by a caller that formats many)."""
+    return value.astimezone(tz or timezone.get_current_timezone()).isoformat(  # type: ignore[attr-defined]
+        timespec="seconds"
+    )
 
 
 def discovery(request: HttpRequest) -> dict[str, object]:
@@ -149,6 +155,7 @@ def requests_list(http: HttpRequest, qs: QuerySet[Report]) -> list[dict[str, obj
     ):
         last_note[report_id] = message
     photo_url = http.build_absolute_uri("/signalements/photos/")
+    tz = timezone.get_current_timezone()
     return [
         {
             "service_request_id": str(row["pk"]),
@@ -161,8 +168,8 @@ def requests_list(http: HttpRequest, qs: QuerySet[Report]) -> list[dict[str, obj
                 row["service__name"] if row["service_id"] else row["category__service__name"]
             ),
             "service_notice": "",
-            "requested_datetime": _dt(row["created_at"]),
-            "updated_datetime": _dt(row["updated_at"]),
+            "requested_datetime": _dt(row["created_at"], tz),
+            "updated_datetime": _dt(row["updated_at"], tz),
             "address": public_text(row["address"]),
             "address_id": "",
             "zipcode": "",

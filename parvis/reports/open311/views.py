@@ -187,6 +187,9 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         idempotency_key=idempotency_key,
         idempotency_scope=f"open311:{key.pk}",
         channel=Report.Channel.OPEN311,
+        # The acknowledgement needs only the id: the address engine, quartier, commune and
+        # the commune's service are the worker's, after the commit.
+        place_later=True,
     )
     return render(fmt, "service_requests", [{"service_request_id": str(report.pk)}])
 
