@@ -22,8 +22,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 PARVIS = str(Path(sys.executable).with_name("parvis"))
+
+# Property tests never fail on time: a loaded 2-core machine (CI) may run an example slowly.
+hypothesis_settings.register_profile(
+    "parvis", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "parvis"))
 
 # The semantic side is on in a standard install; the tests keep it off (embedding every page
 # the tests publish would cost minutes), except those that exercise it, which turn it on with
