@@ -106,9 +106,10 @@ def published_memo(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     return value
 
 
-def published_fragment(key: tuple[Hashable, ...], render: Callable[[], str]) -> str:
-    """``render()``, an HTML fragment, kept once per publication generation and ``key`` in this
-    process, and no longer than its clock allows (see the module).
+def published_fragment(key: tuple[Hashable, ...], render: Callable[[], tuple[str, bool]]) -> str:
+    """The HTML fragment ``render()`` returns, kept once per publication generation and ``key``
+    in this process when ``render()`` says it may be (its second value), and no longer than its
+    clock allows (see the module).
 
     ``key`` names the fragment and everything it depends on besides published rows and the
     clock. Its clock limits reach the enclosing page whether it is rendered or reused, so the
@@ -119,11 +120,11 @@ def published_fragment(key: tuple[Hashable, ...], render: Callable[[], str]) -> 
     from parvis.core.pagecache import page_cache_limit, page_cache_limits_collect
 
     if _in_own_transaction():
-        return render()
+        return render()[0]
     try:
         generation = _generation()
     except Exception:  # noqa: BLE001 — an unreachable generation store: render, never fail
-        return render()
+        return render()[0]
     now = time.time()
     with _lock:
         _generation_check(generation)
@@ -136,12 +137,12 @@ def published_fragment(key: tuple[Hashable, ...], render: Callable[[], str]) -> 
             page_cache_limit(clock - now)
         return html
     with page_cache_limits_collect() as limits:
-        html = render()
+        html, keepable = render()
     clock = now + min(limits) if limits else None
     if limits:
         page_cache_limit(min(limits))
     lifetime = min([float(settings.PARVIS_PAGE_CACHE_TTL), *limits])
-    if lifetime > 0:
+    if keepable and lifetime > 0:
         with _lock:
             if _kept_generation[0] == generation:
                 _fragments[key] = (html, now + lifetime, clock)

@@ -1,15 +1,22 @@
 """``{% published_fragment "name" [value …] %}…{% endpublished_fragment %}``: a part of a page
 template rendered once per publication, then reused for the next visitors of the same address.
 
-Wrap only what is the same for every visitor of a published page: no CSRF token, CSP nonce,
-messages, session, person's choices (the discovery list), query parameters, nor a variable set
-inside the fragment and used after it. Parts that change with the clock (an opening status) may
-be inside when they declare it with ``page_cache_limit``: the fragment is rendered again when
-they change. The fragment is keyed by the template being rendered, its name, the values given
-after the name, the address (scheme, host, path), the language and the page; it is reused only
-when serving a published page (not a preview) to a request without a query string, session,
-messages, credentials or personal cookie (the page cache's rule), and otherwise rendered as if
-the tag were not there. See ``core.published`` for when a kept fragment is forgotten.
+``base.html`` wraps in two fragments everything of a Wagtail page but the messages: the head,
+header, menu and breadcrumb; then the page's content, its certification line, the footer and
+the assistant's panel. They may hold only what is the same for every visitor of the address:
+
+- never a variable set inside and used after the fragment;
+- what changes with the clock (an opening status, the day's discovery list) only when it says
+  so with ``page_cache_limit``: the fragment is then rendered again at that moment;
+- what is a visitor's own (a CSRF token, a CSP nonce, the session) is refused by the tag itself:
+  a fragment whose rendering handed one out or read the session is not kept.
+
+A fragment is keyed by the template being rendered, its name, the values given after the name,
+the address (scheme, host, path), the language and the page. It is reused only when serving a
+published page (not a preview) to a GET without a query string, session, messages,
+credentials or personal cookie (the page cache's rule: the discovery choices live in such a
+cookie), and otherwise rendered as if the tag were not there. See ``core.published`` for when
+a kept fragment is forgotten (a publication, the page cache's TTL, its clock).
 """
 
 from __future__ import annotations
@@ -42,6 +49,18 @@ def fragment_shareable(request: Any, page: Any) -> bool:
     )
 
 
+def _per_visitor(request: HttpRequest) -> tuple[bool, bool, bool]:
+    """Whether the request has handed out a CSRF token, a CSP nonce or read its session: a
+    fragment whose rendering changed one of these holds something of this visitor's own and is
+    not kept (a template edit that puts a form inside a fragment stays correct, only slower)."""
+    session = getattr(request, "session", None)
+    return (
+        bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")),
+        getattr(request, "_csp_nonce", None) is not None,
+        bool(getattr(session, "accessed", False)),
+    )
+
+
 class PublishedFragmentNode(template.Node):
     child_nodelists = ("nodelist",)  # blocks inside stay visible to {% extends %}
 
@@ -68,7 +87,13 @@ class PublishedFragmentNode(template.Node):
             page.pk,
             *(str(value.resolve(context)) for value in self.vary),
         )
-        return keep_fragment(key, lambda: self.nodelist.render(context))
+
+        def render() -> tuple[str, bool]:
+            before = _per_visitor(request)
+            html = self.nodelist.render(context)
+            return html, _per_visitor(request) == before
+
+        return keep_fragment(key, render)
 
 
 @register.tag("published_fragment")
