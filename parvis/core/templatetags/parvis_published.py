@@ -8,8 +8,9 @@ the assistant's panel. They may hold only what is the same for every visitor of 
 - never a variable set inside and used after the fragment;
 - what changes with the clock (an opening status, the day's discovery list) only when it says
   so with ``page_cache_limit``: the fragment is then rendered again at that moment;
-- what is a visitor's own (a CSRF token, a CSP nonce, the session) is refused by the tag itself:
-  a fragment whose rendering handed one out or read the session is not kept.
+- what is a visitor's own is refused by the tag itself: no fragment is kept from a request that
+  has handed out a CSRF token or a CSP nonce, nor one whose rendering read the session (a
+  template edit that puts a form inside a fragment stays correct, only slower).
 
 A fragment is keyed by the template being rendered, its name, the values given after the name,
 the address (scheme, host, path), the language and the page. It is reused only when serving a
@@ -49,16 +50,8 @@ def fragment_shareable(request: Any, page: Any) -> bool:
     )
 
 
-def _per_visitor(request: HttpRequest) -> tuple[bool, bool, bool]:
-    """Whether the request has handed out a CSRF token, a CSP nonce or read its session: a
-    fragment whose rendering changed one of these holds something of this visitor's own and is
-    not kept (a template edit that puts a form inside a fragment stays correct, only slower)."""
-    session = getattr(request, "session", None)
-    return (
-        bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")),
-        getattr(request, "_csp_nonce", None) is not None,
-        bool(getattr(session, "accessed", False)),
-    )
+def _session_read(request: HttpRequest) -> bool:
+    return bool(getattr(getattr(request, "session", None), "accessed", False))
 
 
 class PublishedFragmentNode(template.Node):
@@ -89,9 +82,12 @@ class PublishedFragmentNode(template.Node):
         )
 
         def render() -> tuple[str, bool]:
-            before = _per_visitor(request)
+            session_read = _session_read(request)
             html = self.nodelist.render(context)
-            return html, _per_visitor(request) == before
+            token_or_nonce = request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or (
+                getattr(request, "_csp_nonce", None) is not None
+            )
+            return html, not token_or_nonce and _session_read(request) == session_read
 
         return keep_fragment(key, render)
 

@@ -73,6 +73,29 @@ def test_a_request_that_may_see_its_own_page_renders_everything(variant: str) ->
     assert render(FRAGMENT, request, shown, "own") == "[own] own"
 
 
+@pytest.mark.parametrize(
+    "own", ["{% csrf_token %}", "{{ request.csp_nonce }}", "{{ request.session.x }}"]
+)
+def test_a_fragment_holding_something_of_the_visitors_own_is_not_kept(own: str) -> None:
+    page = fiche()
+    source = (
+        "{% load parvis_published %}"
+        f'{{% published_fragment "own" %}}{own}[{{{{ value }}}}]{{% endpublished_fragment %}}'
+    )
+
+    def request():  # noqa: ANN202 — what the middleware gives a view
+        from django.contrib.sessions.backends.db import SessionStore
+        from django.utils.functional import SimpleLazyObject
+
+        made = RequestFactory().get(page.url)
+        made.session = SessionStore()
+        made.csp_nonce = SimpleLazyObject(lambda: setattr(made, "_csp_nonce", "n0nce") or "n0nce")
+        return made
+
+    assert render(source, request(), page, "a").endswith("[a]")
+    assert render(source, request(), page, "b").endswith("[b]")
+
+
 def test_a_fragment_showing_the_clock_lives_no_longer_than_it_allows(settings) -> None:  # noqa: ANN001
     lieu = LieuPage.objects.live().filter(opening_rules__isnull=False).first()
     url = RequestFactory().get(lieu.url)
