@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Wagtail's site of the request, found once per publication (parvis.core.published).
+    "parvis.core.middleware.PublishedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Links of a page served under /en/ stay under /en/ (parvis.core.interface).

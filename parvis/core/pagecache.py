@@ -47,7 +47,8 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -88,6 +89,19 @@ def page_cache_limit(seconds: float) -> None:
         holder.append(max(0.0, seconds))
 
 
+@contextmanager
+def page_cache_limits_collect() -> Iterator[list[float]]:
+    """Collect the limits (:func:`page_cache_limit`) of what is rendered inside the block, and
+    only them, into the list it yields; the caller passes on whatever the enclosing page needs
+    (``core.published`` keeps a fragment no longer than its clock allows)."""
+    holder: list[float] = []
+    token = _limit.set(holder)
+    try:
+        yield holder
+    finally:
+        _limit.reset(token)
+
+
 def page_cache_invalidate(**_signal_kwargs: Any) -> None:
     """Forget every cached page now, and again once the current transaction commits.
 
@@ -118,7 +132,10 @@ def page_cache_generation() -> str:
     return str(generation)
 
 
-def _cookies_allow(request: HttpRequest) -> bool:
+def cookies_allow_sharing(request: HttpRequest) -> bool:
+    """False for a request whose page may be its own: a session (an editor, a visitor who wrote
+    something), messages, credentials or a person's choices (the page cache and
+    ``core.published``'s fragments are shared only with requests that have none)."""
     personal = getattr(settings, "PARVIS_PAGE_CACHE_SKIP_COOKIES", [])
     return not (
         settings.SESSION_COOKIE_NAME in request.COOKIES
@@ -205,7 +222,7 @@ class PageCacheMiddleware:
 
         if not page_cache_enabled() or view_func is not serve:
             return None
-        if request.method not in ("GET", "HEAD") or not _cookies_allow(request):
+        if request.method not in ("GET", "HEAD") or not cookies_allow_sharing(request):
             return None
         query = _query_kind(request)
         if query is None:

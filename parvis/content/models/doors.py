@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from parvis.content.answering import sentences
 from parvis.content.models.pages import TERM
+from parvis.content.models.restrictions import PublishedViewRestrictionsMixin
 from parvis.content.models.urls import DefaultSiteUrlMixin
 
 # The sections of a door, in page order: (model name, heading).
@@ -29,7 +30,7 @@ DOOR_SECTIONS = (
 )
 
 
-class DoorPage(DefaultSiteUrlMixin, Page):
+class DoorPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """An audience's landing page, composed by editors."""
 
     intro = models.TextField(_("introduction"))

@@ -22,6 +22,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from parvis.content.answering import rich_text, sentences, stream_text
+from parvis.content.models.restrictions import PublishedViewRestrictionsMixin
 from parvis.content.models.urls import DefaultSiteUrlMixin
 from parvis.core.published import published_memo
 
@@ -83,7 +84,7 @@ def in_locale(pages: Any, locale: Locale) -> Any:
     return pages.filter(locale=Locale.get_default())
 
 
-class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class HomePage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page):
     """The portal's front door: a question box first, then what people ask and discover."""
 
     intro = models.CharField(_("accroche"), max_length=250, blank=True)
@@ -151,7 +152,7 @@ class HomePage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         return context
 
 
-class StandardPage(DefaultSiteUrlMixin, Page):
+class StandardPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """A plain page: accessibility statement, legal notice, personal data policy."""
 
     body = RichTextField(_("contenu"))
@@ -185,7 +186,9 @@ def fiches_by_theme(fiches: Any) -> list[tuple[str, list[Any]]]:
     return [*ordered, (str(_("Autres démarches")), others)] if others else ordered
 
 
-class FicheIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class FicheIndexPage(
+    DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page
+):
     """All Fiches, grouped by theme, paginated."""
 
     # The menu's name of the section where the page is not translated (see ``portal_nav``).
@@ -226,7 +229,7 @@ class StepBlock(blocks.StructBlock):
         label = _("Étape")
 
 
-class FichePage(DefaultSiteUrlMixin, Page):
+class FichePage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """A question-first answer: the question is the title, the short answer comes first."""
 
     short_answer = models.CharField(
@@ -443,7 +446,9 @@ class FichePlace(Orderable):
     panels = [PageChooserPanel("lieu", "content.LieuPage")]
 
 
-class ParcoursIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class ParcoursIndexPage(
+    DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page
+):
     section_label = _("Parcours")
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -461,7 +466,7 @@ class ParcoursIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         return context
 
 
-class ParcoursPage(DefaultSiteUrlMixin, Page):
+class ParcoursPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """A journey ("Je m'installe à Nantes"): ordered steps, each pointing to a Fiche."""
 
     intro = models.TextField(_("introduction"))

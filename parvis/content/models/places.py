@@ -27,6 +27,7 @@ from parvis.content.models.pages import (
     LocaleFallbackMixin,
     paginate,
 )
+from parvis.content.models.restrictions import PublishedViewRestrictionsMixin
 from parvis.content.models.urls import DefaultSiteUrlMixin
 from parvis.core.pagecache import page_cache_limit
 
@@ -61,7 +62,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("dimanche")
 
 
-class LieuIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class LieuIndexPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page):
     """All places, filterable by kind and quartier, with their status right now."""
 
     section_label = _("Lieux et horaires")
@@ -101,7 +102,7 @@ class LieuIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         return context
 
 
-class LieuPage(DefaultSiteUrlMixin, Page):
+class LieuPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """A place residents go to: address, contact, accessibility and opening hours."""
 
     kind = models.CharField(_("type de lieu"), max_length=30, choices=LieuKind.choices)

@@ -30,6 +30,7 @@ from wagtail.search import index
 from parvis.content.answering import rich_text, sentences
 from parvis.content.models.coordinates import latitude_field, longitude_field
 from parvis.content.models.pages import TERM, LocaleFallbackMixin, paginate
+from parvis.content.models.restrictions import PublishedViewRestrictionsMixin
 from parvis.content.models.urls import DefaultSiteUrlMixin
 
 
@@ -51,7 +52,9 @@ class StatusTerm:
 STATUS_ORDER = {ProjectStatus.IN_PROGRESS: 0, ProjectStatus.PLANNED: 1, ProjectStatus.DONE: 2}
 
 
-class CityProjectIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class CityProjectIndexPage(
+    DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page
+):
     intro = models.TextField(_("introduction"), blank=True)
     # The menu's label in another language while the section is not translated.
     section_label = _("Projets urbains")
@@ -81,7 +84,7 @@ class CityProjectIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         return context
 
 
-class CityProjectPage(DefaultSiteUrlMixin, Page):
+class CityProjectPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """One project of the city: a square redesigned, a school built, a tram line extended."""
 
     summary = models.TextField(

@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from parvis.content.answering import rich_text, sentences, stream_text
 from parvis.content.models.pages import TERM, LocaleFallbackMixin, paginate
+from parvis.content.models.restrictions import PublishedViewRestrictionsMixin
 from parvis.content.models.urls import DefaultSiteUrlMixin
 
 
@@ -30,7 +31,9 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Citation")
 
 
-class RecitIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class RecitIndexPage(
+    DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page
+):
     section_label = _("Découvrir")
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -57,7 +60,7 @@ class RecitIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         return context
 
 
-class RecitPage(DefaultSiteUrlMixin, Page):
+class RecitPage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     """A story of the territory: a neighbourhood, a place, a project."""
 
     intro = models.TextField(_("chapeau"))
@@ -99,7 +102,9 @@ class RecitPage(DefaultSiteUrlMixin, Page):
         return {"short_answer": self.intro, "body": stream_text(self.body)}
 
 
-class ActualiteIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
+class ActualiteIndexPage(
+    DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, LocaleFallbackMixin, Page
+):
     section_label = _("Actualités")
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -117,7 +122,7 @@ class ActualiteIndexPage(DefaultSiteUrlMixin, LocaleFallbackMixin, Page):
         return context
 
 
-class ActualitePage(DefaultSiteUrlMixin, Page):
+class ActualitePage(DefaultSiteUrlMixin, PublishedViewRestrictionsMixin, Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(_("chapeau"))
     body = RichTextField(_("contenu"))
