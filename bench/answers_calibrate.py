@@ -37,7 +37,7 @@ def features(question: str) -> tuple[list[float], str | None]:
     meaning = understand(question, now=timezone.now(), vocab=vocab)
     ranked = ranking.rank(meaning, vocab=vocab, limit=50)
     if not ranked:
-        return [0.0, 0.0, 0.0, 0.0], None
+        return [0.0] * (len(ranking.CALIBRATION) - 1), None
     return ranking.confidence_features([s for _, s in ranked], meaning, ranked[0][0]), ranked[0][
         0
     ].key
@@ -48,18 +48,28 @@ def fit(
     steps: int = 4000,
     rate: float = 0.5,
     weights: list[float] | None = None,
+    start: list[float] | None = None,
+    free: set[int] | None = None,
 ) -> list[float]:
-    w = [0.0] * 5
+    """Logistic regression by gradient descent; ``free`` (indices of coefficients, 0 the
+    intercept) keeps the others at their ``start`` values (fit one new feature's weight
+    beside a calibration in force)."""
+    size = len(rows[0][0]) + 1
+    w = list(start) if start is not None else [0.0] * size
     weights = weights or [1.0] * len(rows)
     n = sum(weights)
     for _ in range(steps):
-        grad = [0.0] * 5
+        grad = [0.0] * size
         for (x, y), weight in zip(rows, weights, strict=True):
             xs = [1.0, *x]
-            p = 1 / (1 + math.exp(-sum(a * b for a, b in zip(w, xs, strict=True))))
+            z = sum(a * b for a, b in zip(w, xs, strict=True))
+            p = 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
             for i, v in enumerate(xs):
                 grad[i] += weight * (p - y) * v / n
-        w = [a - rate * g for a, g in zip(w, grad, strict=True)]
+        w = [
+            a - rate * g if free is None or i in free else a
+            for i, (a, g) in enumerate(zip(w, grad, strict=True))
+        ]
     return w
 
 
@@ -98,11 +108,20 @@ def main() -> None:
         at = args.index("--no-answer-weight")
         weight = float(args[at + 1])
         del args[at : at + 2]
+    # --last-only: fit only the last feature's weight, the other coefficients kept as in force
+    # (a feature added beside a calibration that is otherwise kept).
+    last_only = "--last-only" in args
+    args = [a for a in args if a != "--last-only"]
     checks = args[args.index("--check") + 1 :] if "--check" in args else []
     fitted = args[: args.index("--check")] if "--check" in args else args
     read = [row for path in fitted for row in rows_answerable(path)]
     rows = [(x, y) for x, y, _ in read]
-    w = fit(rows, weights=[1.0 if answerable else weight for _, _, answerable in read])
+    weights = [1.0 if answerable else weight for _, _, answerable in read]
+    if last_only:
+        last = len(ranking.CALIBRATION) - 1
+        w = fit(rows, weights=weights, start=list(ranking.CALIBRATION), free={last})
+    else:
+        w = fit(rows, weights=weights)
     print("CALIBRATION =", tuple(round(v, 2) for v in w))
     bands: dict[int, list[tuple[float, int]]] = {}
     for x, y in rows:

@@ -299,10 +299,13 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
     """The site's own word closest to ``word`` (1 edit, 2 for long words), or None; a word cut
     short ("passep") is first completed to the index's word it begins (``typos.complete``).
 
-    Only a word the site does not know is corrected, and never into another inflection of
-    itself (a conjugated verb the site happens not to use is not a typo).
+    Only a word the site does not know is corrected, never a French word ("veut" is not a
+    misspelt "peut": ``lexicon.french_word``), and never into another inflection of itself (a
+    conjugated verb the site happens not to use is not a typo).
     """
     if len(word) < 4 or word in vocab.words or word.isdigit() or stem(word) in vocab.stems:
+        return None
+    if everyday.french_word(word):
         return None
     completed = typos.complete(word, vocab)  # a word cut short ("passep") before a typo
     if completed:

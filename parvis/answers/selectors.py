@@ -330,13 +330,15 @@ def answer_query(
     stems = ranking.query_stems(meaning)
     snippets: dict[int, str] = {}
     lexical = ranked  # the calibration is fitted on lexical scores, not fused ranks
+    # Place cards read the lexical ranking: made while the question's vector is computed.
+    places = ranking.place_answer(meaning, moment, lexical)
     if ranked and pending is not None:
         if not filters:  # while the vector is computed, the snippets most results will need
             snippets = _snippets([doc for doc, _ in ranked[: limit + PRESNIPPET]], stems)
         lexical_top = ranked[0][0].pk
         ranked = ranking.fuse_semantic(ranked, pending.result())
-        if ranked[0][0].pk != lexical_top:
-            confidence *= ranking.SEMANTIC_DISAGREEMENT
+        if ranked[0][0].pk != lexical_top:  # the confidence of the first result shown
+            confidence, _ = ranking.fused_confidence(ranked[0][0], lexical, meaning)
     facets = ranking.facet_counts([doc for doc, _ in ranked])
     if filters:
         ranked = [(d, s) for d, s in ranked if ranking.facet_match(d, filters)]
@@ -360,7 +362,6 @@ def answer_query(
     asked_communes = set(meaning.communes) or (
         {meaning.home_commune} if meaning.home_commune else set()
     )
-    places = ranking.place_answer(meaning, moment, lexical)
     if places is not None and places[1] >= CONFIDENT:
         answer, confidence = places
     elif (

@@ -24,6 +24,7 @@ PASSAGE_CHARS = 1_000
 RRF_K = 60
 TTL = 300.0
 
+STARTUP_WAIT = 0.05  # seconds at most that a question waits for its embedding to start
 QUERY_CACHE = 4_096  # query vectors kept per process: residents ask the same questions often
 
 _lock = threading.Lock()
@@ -123,7 +124,18 @@ def query_vector_async(question: str) -> Future:
         with _lock:
             if _pool is None:
                 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parvis-embed")
-    return _pool.submit(query_vector, question)
+    started = threading.Event()
+
+    def embed() -> Any:
+        started.set()
+        return query_vector(question)
+
+    future = _pool.submit(embed)
+    # Wait (a fraction of a millisecond) until the worker runs: otherwise it waits for the GIL
+    # while this thread runs Python, up to the interpreter's switch interval (5 ms), before the
+    # model, which releases the GIL, even starts.
+    started.wait(timeout=STARTUP_WAIT)
+    return future
 
 
 def search_vector(vector: Any, *, limit: int = 50) -> list[int]:

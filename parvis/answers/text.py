@@ -70,7 +70,8 @@ STOP_WORDS = frozenset(
     ma mais me meme mes moi mon n ne nos notre nous on ont ou par pas peut peux pour qu que quel
     quelle quelles quels qui quoi s sa sans se ses si son sont suis sur t ta te tes toi ton tu un
     une vos votre vous y est-ce faire fait dois doit doivent puis veux voudrais aimerais savoir
-    quand combien possible bonjour merci cest quest estce
+    quand combien possible bonjour merci cest quest estce veut veulent voulons voulez voudrait
+    voudrions voudriez voulais voulait
     """.split()
 )
 

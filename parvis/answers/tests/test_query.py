@@ -72,6 +72,15 @@ def test_spelling_leaves_known_and_far_words_alone():
     assert correct("velodrome", vocab) is None
 
 
+def test_spelling_leaves_french_words_alone():
+    """ "veut" is a French word the site does not use, not a misspelt "peut"; a word that is no
+    French word is still corrected."""
+    vocab = _vocab("peut", "piscine", "carte")
+    assert correct("veut", vocab) is None
+    assert correct("voulons", _vocab("moulons")) is None
+    assert correct("pisine", vocab) == "piscine"
+
+
 def test_spelling_never_turns_a_word_into_another_inflection():
     """ "fais" is a verb the site does not use, not a typo of "fait"."""
     assert correct("fais", _vocab("fait", "faire")) is None

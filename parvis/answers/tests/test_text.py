@@ -45,3 +45,15 @@ def test_stems_match_with_or_without_accents_and_plural():
 def test_signature_groups_reworded_questions():
     """Two wordings with the same content words share a signature."""
     assert signature("carte d'identité perdue") == signature("perdue, la carte identite ?")
+
+
+def test_words_are_found_whatever_their_case_and_accents() -> None:
+    """Snippets find the question's words as written in the text (offsets of the text itself),
+    and never inside a word, whatever letters surround them."""
+    from parvis.answers.ranking import term_offsets
+
+    text = "ÉCOLE, l’École et les écoles ; cœur Dvořák préécole"
+    assert term_offsets(text, {"ecol"}) == [0, 9, 22]
+    assert term_offsets(text, {"ur"}) == []  # "cœur": "œ" is a letter of the word
+    assert term_offsets(text, {"dvorak"}) == [36]
+    assert term_offsets("Œuvre d'art", {"œuvr"}) == [0]
