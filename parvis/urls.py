@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from parvis.answers import views as answers_views
 from parvis.api import api
+from parvis.certification import urls as certification_urls
 from parvis.conversation import views as conversation_views
 from parvis.core import views as core_views
 from parvis.federation import views as federation_views
@@ -54,6 +55,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("recherche/", answers_views.search, name="search"),
     path("code-source/", core_views.source_code, name="source_code"),
+    path("", include(certification_urls.interface_urlpatterns)),
     path("signalements/", include("parvis.reports.urls")),
     path("questions/", include("parvis.listening.results_urls")),
     # The screens' prefix; each screen's display (/ecran/<slug>/) is French only, above.

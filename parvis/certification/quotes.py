@@ -50,6 +50,7 @@ class QuoteMatch:
     exact: bool
     passage: str
     distance: int
+    url: str = ""  # the page's signed address (its site's origin and path)
 
 
 def _missing(quote: Counter[str], text: Counter[str]) -> int:
@@ -76,6 +77,10 @@ def _best_passage(
             if d <= limit:
                 best = (d, start, end)
     return best
+
+
+def _signed_url(entry: LogEntry) -> str:
+    return str(json.loads(bytes(entry.statement)).get("url") or "")
 
 
 def _passage(entry: LogEntry, start: int, end: int) -> str:
@@ -125,7 +130,7 @@ def _near(quote: list[str], entry: LogEntry, allowed: int, budget: list[int]) ->
                     break
     if best is None:
         return None
-    return QuoteMatch(entry, False, _passage(entry, best[1], best[2]), best[0])
+    return QuoteMatch(entry, False, _passage(entry, best[1], best[2]), best[0], _signed_url(entry))
 
 
 def quote_search(*, text: str) -> list[QuoteMatch]:
@@ -142,7 +147,7 @@ def quote_search(*, text: str) -> list[QuoteMatch]:
         if entry.subject not in matches:
             start = entry.text[: entry.text.index(needle) + 1].count(" ") - 1
             passage = _passage(entry, start, start + len(quote))
-            matches[entry.subject] = QuoteMatch(entry, True, passage, 0)
+            matches[entry.subject] = QuoteMatch(entry, True, passage, 0, _signed_url(entry))
     if not matches and len(quote) >= NEAR_MIN_TOKENS:
         allowed = max(1, len(quote) // 10)
         # A passage within `allowed` edits keeps all but `allowed` of the quote's words: the

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from wagtail.models import Site
 
 from parvis.certification import tree
 from parvis.certification.canonical import b64
 from parvis.certification.keys import log_origin
 from parvis.certification.models import Checkpoint, LogEntry, LogHead, SigningKey
 from parvis.certification.note import verifier_key
+from parvis.certification.pagecheck import statement_site
 from parvis.certification.statements import rfc3339
 
 
@@ -27,7 +27,9 @@ def checkpoint_latest() -> Checkpoint | None:
 
 
 def keys_document() -> dict[str, Any]:
-    """The published key history (``/.well-known/parvis/keys.json``)."""
+    """The published key history (``/.well-known/parvis/keys.json``), and the origins of each
+    site the city certifies (``sites``, the portal first): what a verifier pins."""
+    from parvis.certification.sites import sites_document
 
     def moment(value: Any) -> str | None:
         return rfc3339(value) if value else None
@@ -48,6 +50,7 @@ def keys_document() -> dict[str, Any]:
             }
             for key in SigningKey.objects.all()
         ],
+        "sites": sites_document(),
     }
 
 
@@ -85,28 +88,18 @@ def page_entry_latest(*, page_id: int) -> LogEntry | None:
     return LogEntry.objects.filter(subject=f"page:{page_id}").order_by("-index").first()
 
 
-def entries_for_path(*, path: str, other_sites: bool = True) -> list[LogEntry]:
-    """Every certified version published at ``path``, newest first. ``other_sites=False``
-    leaves out what was signed at another site of this install (each commune's site has its own
-    "/demarches/"): the default site is the one the verifier serves."""
-    entries = LogEntry.objects.filter(path=path).order_by("-index")
-    if other_sites:
-        return list(entries.defer("statement", "text"))
-    elsewhere = {
-        host
-        for hostname, port in Site.objects.filter(is_default_site=False).values_list(
-            "hostname", "port"
-        )
-        for host in (hostname, f"{hostname}:{port}")
-    }
-    if not elsewhere:
-        return list(entries.defer("statement", "text"))
-    found = []
-    for entry in entries.defer("text"):
-        url = json.loads(bytes(entry.statement)).get("url") or ""
-        if urlsplit(url).netloc not in elsewhere:
-            found.append(entry)
-    return found
+def entries_for_address(*, path: str, site: int, sites: Sequence[Sequence[str]]) -> list[LogEntry]:
+    """Every certified version published at ``path`` on the site ``sites[site]``, newest first
+    (each commune's site has its own "/demarches/"; the site of a version is the one its
+    signed address names, ``pagecheck.statement_site``)."""
+    entries = LogEntry.objects.filter(path=path).order_by("-index").defer("text")
+    if len(sites) < 2:
+        return list(entries)
+    return [
+        entry
+        for entry in entries
+        if statement_site(json.loads(bytes(entry.statement)).get("url") or "", sites) == site
+    ]
 
 
 def entries_for_file(*, sha256: str) -> list[LogEntry]:

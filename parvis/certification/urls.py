@@ -1,3 +1,5 @@
+"""Machine endpoints of the transparency log (one address), and the verify page (per language)."""
+
 from django.urls import path
 
 from parvis.certification import views
@@ -14,5 +16,9 @@ urlpatterns = [
         name="certification_consistency",
     ),
     path("transparence/lookup", views.lookup, name="certification_lookup"),
+]
+
+# Pages residents read, in every interface language (``/verifier/``, ``/en/verifier/``).
+interface_urlpatterns = [
     path("verifier/", views.verify_page, name="certification_verify"),
 ]

@@ -7,24 +7,33 @@ Machine endpoints answer JSON (or text/plain for checkpoints); bad parameters ge
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import DisallowedHost, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.models import Site
 
 from parvis.certification import selectors, tree
 from parvis.certification.canonical import b64
 from parvis.certification.models import LogEntry
-from parvis.certification.pagecheck import origin_check, page_verify
-from parvis.certification.quotes import MAX_TOKENS, QuoteTooLong, quote_search
+from parvis.certification.pagecheck import (
+    origin_check,
+    origin_of,
+    page_verify,
+    site_index,
+    statement_site,
+)
+from parvis.certification.quotes import MAX_TOKENS, QuoteMatch, QuoteTooLong, quote_search
+from parvis.certification.sites import certified_sites
 from parvis.certification.verify import VerificationError, bundle_verify
 from parvis.core.ratelimit import ratelimit_request
 from parvis.core.writes import public_write
@@ -119,33 +128,63 @@ def lookup(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"sha256": digest, "entries": [e.index for e in entries]}, headers=CORS)
 
 
-def _path_of(url: str) -> str:
-    """The portal path of a pasted address (a path alone is one of ours).
+@dataclass(frozen=True)
+class Address:
+    """A pasted address: the origin and path of a page, and which site serves it."""
 
-    ValueError with a French message when it is unreadable or on another origin than the
-    city's (``PARVIS_CERTIFIED_ORIGINS``): the same rule as ``parvis verify``.
+    origin: str
+    path: str
+    site: int  # index in ``sites``
+    sites: list[list[str]]
+
+
+def _request_origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}".lower()
+
+
+def _address(request: HttpRequest, url: str) -> Address:
+    """The page a pasted address names; a path alone is one of the site serving this request.
+
+    ValueError with a message for the resident when it is unreadable or on an origin no site of
+    the city serves (``certification.sites``): the same rule as ``parvis verify``.
     """
+    sites = [list(site.origins) for site in certified_sites()]
     url = url.strip()
-    scheme = urlsplit(settings.BASE_URL).scheme
+    scheme = request.scheme
     if url.startswith("//"):
         url = f"{scheme}:{url}"
-    if not url.startswith("/"):
+    if url.startswith("/"):
+        origin = _request_origin(request)
+        site = site_index(origin, sites)
+        if site is None:  # a name ALLOWED_HOSTS accepts that no site lists: Wagtail's choice
+            served = Site.find_for_request(request)
+            site = site_index(origin_of(served.root_url), sites) if served else None
+            site = site or 0
+            sites[site].append(origin)
+        url = origin + url
+    else:
         url = url if "://" in url else f"{scheme}://{url}"
         try:
-            origin_check(url, list(settings.PARVIS_CERTIFIED_ORIGINS))
+            origin_check(url, [origin for group in sites for origin in group])
         except VerificationError as exc:
             raise ValueError(str(exc)) from exc
+        origin = origin_of(url)
+        site = site_index(origin, sites) or 0
     try:
         path = urlsplit(url).path or "/"
     except ValueError as exc:
         raise ValueError(_("Cette adresse est illisible.")) from exc
-    return path if path.endswith("/") else path + "/"
+    path = path if path.endswith("/") else path + "/"
+    return Address(origin=origin, path=path, site=site, sites=sites)
 
 
-def _versions(path: str) -> list[dict[str, Any]]:
+def _versions(address: Address) -> list[dict[str, Any]]:
     keys = selectors.keys_document()
     versions = []
-    for found in selectors.entries_for_path(path=path, other_sites=False)[:50]:
+    found_entries = selectors.entries_for_address(
+        path=address.path, site=address.site, sites=address.sites
+    )
+    for found in found_entries[:50]:
         try:
             bundle_verify(selectors.bundle_for(found), keys)
             valid = True
@@ -155,18 +194,24 @@ def _versions(path: str) -> list[dict[str, Any]]:
     return versions
 
 
-def _served_html(request: HttpRequest, path: str) -> str | None:
-    """The page the portal serves at ``path``, rendered in this process (no HTTP to itself)."""
+def _served_html(request: HttpRequest, address: Address) -> str | None:
+    """The page the portal serves at ``address`` (on its own site: the host name chooses the
+    Wagtail Site), rendered in this process (no HTTP to itself)."""
+    path = address.path
+    parts = urlsplit(address.origin)
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     sub = HttpRequest()
     sub.method = "GET"
     sub.path = sub.path_info = path
-    sub.META = {
-        key: value
-        for key, value in request.META.items()
-        if key in ("SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "wsgi.url_scheme", "REMOTE_ADDR")
-    }
-    sub.META["PATH_INFO"] = path
+    sub.META = {key: value for key, value in request.META.items() if key in ("REMOTE_ADDR",)}
+    sub.META.update(
+        {
+            "PATH_INFO": path,
+            "HTTP_HOST": parts.netloc,
+            "SERVER_NAME": parts.hostname or "",
+            "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)),
+        }
+    )
     sub.user = AnonymousUser()
     with translation.override(language):
         try:
@@ -174,30 +219,31 @@ def _served_html(request: HttpRequest, path: str) -> str | None:
             response = match.func(sub, *match.args, **match.kwargs)
             if hasattr(response, "render"):
                 response.render()
-        except (Http404, PermissionDenied):
+        except (Http404, PermissionDenied, DisallowedHost):
             return None
     if response.status_code != 200:
         return None
     return response.content.decode(response.charset or "utf-8", "replace")
 
 
-def _served_verdict(request: HttpRequest, path: str, versions: list[dict[str, Any]]) -> str:
-    """Apply the rules of ``parvis verify`` to the page served at ``path`` (keys: our own)."""
+def _served_verdict(request: HttpRequest, address: Address, versions: list[dict[str, Any]]) -> str:
+    """Apply the rules of ``parvis verify`` to the page served at ``address`` (keys: our own)."""
     latest = versions[0]["entry"] if versions else None
     if latest is None:
         return ""
     if latest.kind != "publication":
         return _("Cette page a été retirée par la Ville (dernière version certifiée).")
-    html = _served_html(request, path)
+    html = _served_html(request, address)
     if html is None:
         return _("La page n'est plus servie à cette adresse.")
     try:
         page_verify(
-            url=f"{settings.PARVIS_CERTIFIED_ORIGINS[0]}{path}",
+            url=f"{address.origin}{address.path}",
             html=html,
             bundle=selectors.bundle_for(latest),
             keys=selectors.keys_document(),
-            origins=list(settings.PARVIS_CERTIFIED_ORIGINS),
+            origins=[],
+            sites=address.sites,
         )
     except (VerificationError, LookupError) as exc:
         return _("La page servie ne correspond pas à sa version certifiée : %(reason)s") % {
@@ -206,17 +252,39 @@ def _served_verdict(request: HttpRequest, path: str, versions: list[dict[str, An
     return ""
 
 
-def _certified_elsewhere(path: str) -> str:
+def _certified_elsewhere(address: Address) -> str:
     """For an address with no certified version, the address the proof is about, if any.
 
     (``/en/demarches/`` shows the French page ``/demarches/``: the proof does not cover it.)
     """
-    language = translation.get_language_from_path(path)
+    language = translation.get_language_from_path(address.path)
     if language and language != settings.LANGUAGE_CODE:
-        original = path.removeprefix(f"/{language}")
-        if selectors.entries_for_path(path=original, other_sites=False):
-            return original
+        original = address.path.removeprefix(f"/{language}")
+        if selectors.entries_for_address(path=original, site=address.site, sites=address.sites):
+            return original if address.site == 0 else f"{address.origin}{original}"
     return ""
+
+
+@dataclass(frozen=True)
+class ShownMatch:
+    """A quote found, with the signed address of its page (on another site: in full)."""
+
+    match: QuoteMatch
+    href: str
+    host: str  # the signed address's host when it is another site's, else ""
+
+
+def _shown(request: HttpRequest, matches: list[QuoteMatch]) -> list[ShownMatch]:
+    sites = [list(site.origins) for site in certified_sites()]
+    here = site_index(_request_origin(request), sites) or 0
+    shown = []
+    for match in matches:
+        signed = match.url or match.entry.path
+        if statement_site(signed, sites) == here:
+            shown.append(ShownMatch(match, match.entry.path, ""))
+        else:
+            shown.append(ShownMatch(match, signed, urlsplit(signed).netloc))
+    return shown
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,17 +294,17 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"url": request.GET.get("url", ""), "q": request.GET.get("q", "")}
     if context["url"]:
         try:
-            path = _path_of(context["url"][:2000])
+            address = _address(request, context["url"][:2000])
         except ValueError as exc:
             context["url_error"] = _("Cette adresse n'est pas une page du portail de la Ville.")
             context["url_reason"] = str(exc)
         else:
-            context["versions"] = _versions(path)
+            context["versions"] = _versions(address)
             if context["versions"]:
-                context["served_problem"] = _served_verdict(request, path, context["versions"])
+                context["served_problem"] = _served_verdict(request, address, context["versions"])
                 context["served_ok"] = not context["served_problem"]
             else:
-                context["elsewhere"] = _certified_elsewhere(path)
+                context["elsewhere"] = _certified_elsewhere(address)
     if context["q"]:
         wait = ratelimit_request(request, scope="certification.quote")
         if wait is not None:
@@ -249,7 +317,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(wait)
             return response
         try:
-            context["matches"] = quote_search(text=context["q"])
+            context["matches"] = _shown(request, quote_search(text=context["q"]))
             context["quote_done"] = True
         except QuoteTooLong:
             context["q_error"] = _(

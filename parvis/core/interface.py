@@ -75,8 +75,8 @@ def original_addresses() -> Iterator[None]:
 def localize_path(url: str) -> str:
     """``url`` as it is reached in the interface language: an address of the portal served in
     every language (``/signalements/``, a page's ``/demarches/…``) gets the language prefix;
-    other sites' addresses, language-neutral ones (``/verifier/``, ``/sitemap.xml``, files) and
-    addresses already in the language are returned as they are."""
+    other sites' addresses, language-neutral ones (``/sitemap.xml``, the transparency log,
+    files) and addresses already in the language are returned as they are."""
     language = interface_language()
     if not language or not url:
         return url

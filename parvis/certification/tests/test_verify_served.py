@@ -1,18 +1,22 @@
 """``parvis verify URL`` checks the page actually served, its origin and the pinned keys.
 
 A real attacker HTTP server on loopback serves a page with a fake IBAN that links to a genuine
-bundle of the real portal (run under gunicorn by ``portal_url``).
+bundle of the real portal (run under gunicorn by ``portal_url``). A commune's site, served by
+the same portal at its own host name, verifies by its own address.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import json
 import re
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -25,15 +29,9 @@ def _get(address: str) -> requests.Response:
     return requests.get(address, timeout=15)
 
 
-@pytest.fixture(scope="module")
-def attacker_url(portal_url: str) -> Iterator[str]:
-    """A loopback site that copies /demarches/ (and the keys) and adds a fake IBAN to it."""
-    genuine = _get(f"{portal_url}/demarches/").text
-    bundle = re.search(r'type="application/json"[^>]*href="([^"]+)"', genuine).group(1)
-    genuine = genuine.replace(f'href="{bundle}"', f'href="{portal_url}{bundle}"')
-    forged = genuine.replace("</h1>", f"</h1><p>{FAKE}</p>", 1)
-    keys = _get(f"{portal_url}/.well-known/parvis/keys.json").content
-    pages = {"/demarches/": forged.encode(), "/.well-known/parvis/keys.json": keys}
+@contextlib.contextmanager
+def _copy_site(pages: dict[str, bytes]) -> Iterator[str]:
+    """A loopback HTTP server answering ``pages`` (path → body); yields its origin."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 — http.server's protocol
@@ -54,6 +52,23 @@ def attacker_url(portal_url: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _forged(genuine_url: str, bundle_origin: str) -> str:
+    """The page at ``genuine_url`` with the fake IBAN added, its proof link made absolute."""
+    genuine = _get(genuine_url).text
+    bundle = re.search(r'type="application/json"[^>]*href="([^"]+)"', genuine).group(1)
+    genuine = genuine.replace(f'href="{bundle}"', f'href="{bundle_origin}{bundle}"')
+    return genuine.replace("</h1>", f"</h1><p>{FAKE}</p>", 1)
+
+
+@pytest.fixture(scope="module")
+def attacker_url(portal_url: str) -> Iterator[str]:
+    """A loopback site that copies /demarches/ (and the keys) and adds a fake IBAN to it."""
+    keys = _get(f"{portal_url}/.well-known/parvis/keys.json").content
+    forged = _forged(f"{portal_url}/demarches/", portal_url).encode()
+    with _copy_site({"/demarches/": forged, "/.well-known/parvis/keys.json": keys}) as url:
+        yield url
 
 
 def _verify(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -116,3 +131,62 @@ def test_an_english_address_is_not_verified_by_the_french_proof(portal_url, port
     """/en/… shows the French page's text translated around it: no proof covers that address."""
     run = _verify(portal_env, "--origin", portal_url, f"{portal_url}/en/demarches/")
     assert run.returncode == 1 and run.stdout.startswith("NON VÉRIFIÉ"), run.stdout + run.stderr
+
+
+@pytest.fixture(scope="module")
+def commune_url(portal_url: str, portal_env: dict[str, str]) -> str:
+    """Vertou's site, created in the running portal's database as an administrator does
+    (``parvis commune_site``), at ``http://localhost:<the portal's port>``."""
+    port = str(urlsplit(portal_url).port)
+    run = subprocess.run(
+        [PARVIS, "commune_site", "vertou", "--hostname", "localhost", "--port", port],
+        env={**portal_env, "PARVIS_BASE_URL": portal_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return f"http://localhost:{port}"
+
+
+def test_a_communes_page_is_verified_by_its_own_address(portal_url, portal_env, commune_url):
+    """Its origin is certified because the install serves its Site (published with the keys);
+    the proof found is the one signed at the commune's address."""
+    sites = _get(f"{portal_url}/.well-known/parvis/keys.json").json()["sites"]
+    assert [commune_url] in [site["origins"] for site in sites]
+    for address in (f"{commune_url}/", f"{commune_url}/demarches/"):
+        run = _verify(portal_env, "--origin", portal_url, address)
+        assert run.returncode == 0 and run.stdout.startswith("VÉRIFIÉ"), run.stdout + run.stderr
+    page = _get(f"{commune_url}/demarches/").text
+    bundle = re.search(r'type="application/json"[^>]*href="([^"]+)"', page).group(1)
+    statement = _get(f"{portal_url}{bundle}").json()["statement"]
+    assert statement["url"] == f"{commune_url}/demarches/"
+
+
+def test_a_host_no_site_of_the_install_serves_is_refused(portal_url, portal_env, commune_url):
+    port = urlsplit(portal_url).port
+    for address in (f"http://127.0.0.2:{port}/demarches/", f"http://localhost:{port + 1}/"):
+        run = _verify(portal_env, "--origin", portal_url, address)
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert "n'est celle d'aucun site de la Ville" in run.stdout, run.stdout
+
+
+def test_a_forged_copy_of_a_communes_page_is_not_verified(
+    portal_url, portal_env, commune_url, tmp_path
+):
+    """A copy with a fake IBAN: refused as another site's proof when its host is accepted as
+    the portal's, and for its text when a pinned keys file lists it as the commune's."""
+    keys = _get(f"{portal_url}/.well-known/parvis/keys.json").json()
+    forged = _forged(f"{commune_url}/demarches/", commune_url).encode()
+    with _copy_site({"/demarches/": forged}) as copy:
+        run = _verify(portal_env, "--origin", portal_url, "--origin", copy, f"{copy}/demarches/")
+        assert run.returncode == 1 and "autre site" in run.stdout, run.stdout + run.stderr
+        for site in keys["sites"]:
+            if site["origins"] == [commune_url]:
+                site["origins"].append(copy)
+        pinned = tmp_path / "keys.json"
+        pinned.write_text(json.dumps(keys))
+        run = _verify(
+            portal_env, "--origin", portal_url, "--keys", str(pinned), f"{copy}/demarches/"
+        )
+        assert run.returncode == 1 and "FR76" in run.stdout, run.stdout + run.stderr

@@ -178,7 +178,9 @@ def test_localize_path_keeps_other_addresses():
         assert localize_path("/demarches/x/?a=1#b") == "/en/demarches/x/?a=1#b"
         assert localize_path("/signalements/") == "/en/signalements/"
         assert localize_path("/en/signalements/") == "/en/signalements/"
-        assert localize_path("/verifier/") == "/verifier/"
+        assert localize_path("/sitemap.xml") == "/sitemap.xml"
+        assert localize_path("/transparence/checkpoint") == "/transparence/checkpoint"
+        assert localize_path("/verifier/") == "/en/verifier/"  # a page residents read
         assert localize_path("https://www.service-public.fr/") == "https://www.service-public.fr/"
         assert localize_path("mailto:a@b.fr") == "mailto:a@b.fr"
     assert localize_path("/demarches/x/") == "/demarches/x/"  # French interface: unchanged

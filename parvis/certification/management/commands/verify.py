@@ -2,9 +2,11 @@
 
 The signature and the inclusion proof are checked locally with the city's public keys, taken
 from a pinned source only: ``--keys keys.json``, or the city's own origin (``--origin``, default
-``PARVIS_CERTIFIED_ORIGINS``), never from the host of the page being checked. For a URL, the
-page's origin must be the city's, the proof must be about that path, and the text the page
-serves must be the signed text (see ``parvis.certification.pagecheck``). Exit code 0 when valid.
+``PARVIS_CERTIFIED_ORIGINS``), never from the host of the page being checked. The same document
+lists the origins of every site the city serves (its portal and each commune's). For a URL, the
+page's origin must be one of them, the proof must be about that path on that site, and the text
+the page serves must be the signed text (see ``parvis.certification.pagecheck``). Exit code 0
+when valid.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from parvis.certification.pagecheck import bundle_link, origin_check, page_verify
+from parvis.certification.pagecheck import (
+    bundle_link,
+    origin_check,
+    page_verify,
+    sites_read,
+    sites_with,
+)
 from parvis.certification.verify import VerificationError, bundle_verify
 
 MAX_DOWNLOAD = 20 * 1024 * 1024
@@ -67,20 +75,25 @@ class Command(BaseCommand):
             else list(settings.PARVIS_CERTIFIED_ORIGINS)
         )
         home = origins[0]
-        if target.startswith(("http://", "https://")):
-            origin_check(target, origins)  # before any download
         if options["keys"]:
             keys = json.loads(Path(options["keys"]).read_bytes())
         else:
             keys = json.loads(_get(f"{home}/.well-known/parvis/keys.json"))
+        if not isinstance(keys, dict):
+            raise VerificationError("Document de clés illisible.")
+        # The sites' origins come with the pinned keys, never from the page's host.
+        sites = sites_with(sites_read(keys), origins)
+        accepted = [origin for site in sites for origin in site]
         note = ""
         if target.startswith(("http://", "https://")):
-            origin_check(target, origins)
+            origin_check(target, accepted)  # before the page is downloaded
             html = _get(target).decode("utf-8", "replace")
             proof_url = urljoin(target, bundle_link(html))
-            origin_check(proof_url, origins)
+            origin_check(proof_url, accepted)
             bundle = json.loads(_get(proof_url))
-            checked = page_verify(url=target, html=html, bundle=bundle, keys=keys, origins=origins)
+            checked = page_verify(
+                url=target, html=html, bundle=bundle, keys=keys, origins=[], sites=sites
+            )
             result = checked.result
             if checked.outside:
                 note = (
