@@ -1,9 +1,11 @@
 """``{% published_fragment "name" [value …] %}…{% endpublished_fragment %}``: a part of a page
 template rendered once per publication, then reused for the next visitors of the same address.
 
-``base.html`` wraps in two fragments everything of a Wagtail page but the messages: the head,
-header, menu and breadcrumb; then the page's content, its certification line, the footer and
-the assistant's panel. They may hold only what is the same for every visitor of the address:
+``base.html`` wraps the site's chrome in two fragments: the header with the language switcher
+and the menu; then the footer and the assistant's panel. The head, the breadcrumb, the messages
+and the page's own content render at every request (keeping those too would be a page cache by
+another name: ``core.pagecache`` is that, and can be switched off). A fragment may hold only what
+is the same for every visitor of the address:
 
 - never a variable set inside and used after the fragment;
 - what changes with the clock (an opening status, the day's discovery list) only when it says
