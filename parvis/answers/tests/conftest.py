@@ -168,3 +168,17 @@ SMALL_KB = [
 def small_kb(knowledge: Callable) -> list[dict]:
     knowledge(SMALL_KB)
     return SMALL_KB
+
+
+@pytest.fixture(autouse=True)
+def _engine_caches_fresh() -> Iterator[None]:
+    """Each test starts with the engine's per-process caches empty (vocabulary, lexicon, place
+    words, vectors): the database is rolled back under them after every test, so what one test
+    cached (a vocabulary read while its documents were deleted, say) is not the next test's
+    index."""
+    from parvis.answers import index, ranking, semantic
+
+    index.vocabulary_invalidate()
+    ranking.caches_clear()
+    semantic.invalidate()
+    yield
