@@ -362,15 +362,11 @@ def unknown_words(meaning: Understanding, vocab: index.Vocabulary) -> set[str]:
     """
     from parvis.answers import lexicon as everyday
 
+    strangers = [w for w in meaning.words if not w.isdigit() and not vocab.stems.get(stem(w))]
+    if not strangers:  # the usual case: every word is in the index, nothing more to build
+        return set()
     bridged = {w for term in lexicon() for w in term.split()} | set(everyday.acronyms())
-    return {
-        w
-        for w in meaning.words
-        if not vocab.stems.get(stem(w))
-        and w not in bridged
-        and not w.isdigit()
-        and not everyday.synonyms(w, vocab)
-    }
+    return {w for w in strangers if w not in bridged and not everyday.synonyms(w, vocab)}
 
 
 def confidence(
