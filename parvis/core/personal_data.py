@@ -101,7 +101,7 @@ class Identity:
     value: str
 
     @classmethod
-    def parse(cls, raw: str, *, region: str = DEFAULT_REGION) -> Identity:
+    def parse(cls, raw: str, *, region: str | None = None) -> Identity:
         """The identity ``raw`` designates, or IdentityInvalid."""
         raw = (raw or "").strip()
         if "@" in raw:
@@ -191,13 +191,24 @@ class Identity:
         return "".join(out) + text[last:]
 
 
-def phone_normalise(raw: str, *, region: str = DEFAULT_REGION) -> str:
-    """``raw`` as an E.164 number (``+33612345678``), or "" when it is not a valid number."""
+def phone_normalise(raw: str, *, region: str | None = None) -> str:
+    """``raw`` as an E.164 number (``+33612345678``), or "" when it cannot be a phone number.
+
+    The one rule for every app: a number is accepted when it is *possible* (the right length for
+    its country), not only when ``phonenumbers`` knows its range as assigned — the SMS channel
+    accepts a number on that rule, and "Mes données" must then find what was kept under it.
+    ``00`` is read as the international prefix; ``region`` defaults to
+    ``PARVIS_SMS_DEFAULT_REGION``.
+    """
+    raw = (raw or "").strip()
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    region = region or getattr(settings, "PARVIS_SMS_DEFAULT_REGION", DEFAULT_REGION)
     try:
-        number = phonenumbers.parse((raw or "").strip(), region)
+        number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return ""
-    if not phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_possible_number(number):
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -11,6 +11,9 @@ import hmac
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from parvis.core import personal_data
 
 
 class PhoneInvalid(ValueError):
@@ -18,17 +21,15 @@ class PhoneInvalid(ValueError):
 
 
 def phone_normalise(raw: str) -> str:
-    """The E.164 form of ``raw`` ("06 12 34 56 78" → "+33612345678"), or PhoneInvalid."""
-    raw = (raw or "").strip()
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    try:
-        parsed = phonenumbers.parse(raw, settings.PARVIS_SMS_DEFAULT_REGION)
-    except phonenumbers.NumberParseException as error:
-        raise PhoneInvalid(str(error)) from None
-    if not phonenumbers.is_possible_number(parsed):
-        raise PhoneInvalid("impossible number")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    """The E.164 form of ``raw`` ("06 12 34 56 78" → "+33612345678"), or PhoneInvalid.
+
+    The rule is core's (``personal_data.phone_normalise``), so that a number the SMS channel
+    accepted is one "Mes données" finds.
+    """
+    number = personal_data.phone_normalise(raw)
+    if not number:
+        raise PhoneInvalid(_("Ce numéro de téléphone n'est pas valable."))
+    return number
 
 
 def phone_is_mobile(number: str) -> bool:

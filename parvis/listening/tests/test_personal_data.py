@@ -8,7 +8,7 @@ import pytest
 
 from parvis.core.personal_data import Identity, erase_everywhere, export_rows, held_items
 from parvis.listening.models import FieldAnswer, FollowUp, OutcomeSubscription, SmsOptOut
-from parvis.listening.phones import phone_hash
+from parvis.listening.phones import phone_hash, phone_normalise
 from parvis.listening.services import (
     answer_web_record,
     follow_request,
@@ -85,3 +85,10 @@ def test_a_web_follow_up_is_tied_to_the_question_not_to_the_answer(question):  #
     erase_everywhere(email)
     assert not OutcomeSubscription.objects.exists()
     assert FieldAnswer.objects.filter(question=question).count() == 1
+
+
+@pytest.mark.parametrize("raw", ["06 39 01 18 97", "07 00 12 34 56", "0033 6 12 34 56 78"])
+def test_a_number_the_sms_channel_accepts_is_one_mes_donnees_accepts(raw):
+    # "06 39 …" has the right length but is in a range phonenumbers does not list as assigned:
+    # the SMS channel accepted it (CI once drew one at random), so "Mes données" must find it.
+    assert Identity.parse(raw) == Identity("phone", phone_normalise(raw))
